@@ -1,0 +1,81 @@
+"""Alliance Companion: prompt cards, quick capture and paired debriefs for exit workers."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from companion import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """A top-level folder (templates, static, migrations) in a checkout, or inside an install."""
+    in_checkout = PACKAGE_DIR.parent / name
+    return in_checkout if in_checkout.is_dir() else PACKAGE_DIR / name
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then the environment (or a test's "ENV" dict), then the test config."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    test_config = dict(test_config or {})
+    env = test_config.pop("ENV", None)
+    app.config.from_object("companion.defaults")
+    app.config.update(config.from_env(app.instance_path, env))
+    if test_config:
+        app.config.update(test_config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
+    if app.config["SECURE_COOKIES"]:
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+
+
+def register_extensions(app: Flask) -> None:
+    from companion import auth, database, security, templating
+    from companion.extensions import babel, csrf, db, htmx, migrate
+
+    database.configure_engines()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from companion import admin, auth, clients, home
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(clients.bp)
+    app.register_blueprint(admin.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from companion import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from companion import commands
+
+    commands.init_app(app)

@@ -1,0 +1,38 @@
+"""Admin forms; choices are filled from the database by the view."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from companion.models.base import ASSIGNMENT_ROLES, ROLES
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=80)])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role) for role in ROLES])
+    team = SelectField(_l("Team"), coerce=int)
+
+
+class ClientForm(FlaskForm):
+    code = StringField(_l("Client code (pseudonym)"), validators=[DataRequired(), Length(max=32)])
+    team = SelectField(_l("Team"), coerce=int)
+
+
+class AssignmentForm(FlaskForm):
+    client = SelectField(_l("Client"), coerce=int)
+    worker = SelectField(_l("Worker"), coerce=int)
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role, role.replace("_", " ")) for role in ASSIGNMENT_ROLES],
+    )
+
+
+class PairForm(FlaskForm):
+    first = SelectField(_l("First worker"), coerce=int)
+    second = SelectField(_l("Second worker"), coerce=int)

@@ -1,0 +1,102 @@
+"""Creating teams, accounts, clients, assignments and pairs; used by the views, CLI and demo."""
+
+import re
+
+from sqlalchemy import select
+
+from companion import audit
+from companion.extensions import db
+from companion.models import Assignment, Client, Pair, Team, User
+from companion.models.base import ASSIGNMENT_ROLES, ROLES
+from companion.passwords import hash_secret
+
+CLIENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+
+
+class AdminError(ValueError):
+    """An operation was refused; the message says why, for the person who asked."""
+
+
+def create_team(name: str) -> Team:
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise AdminError("A team name is 1 to 80 characters.")
+    if db.session.scalar(select(Team).where(Team.name == name)):
+        raise AdminError(f"There is already a team called {name}.")
+    team = Team(name=name)
+    db.session.add(team)
+    db.session.flush()
+    audit.record("team.created", f"team:{team.id}")
+    return team
+
+
+def create_user(username: str, password: str, role: str, team: Team | None) -> User:
+    if not USERNAME.match(username):
+        raise AdminError(
+            "A username is 2-64 lowercase letters, digits, dots, dashes or underscores."
+        )
+    if role not in ROLES:
+        raise AdminError(f"Unknown role {role!r}.")
+    if role != "admin" and team is None:
+        raise AdminError("Workers and leads belong to a team.")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AdminError(f"A password is {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise AdminError(f"The username {username} is taken.")
+    user = User(username=username, password_hash=hash_secret(password), role=role, team=team)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", f"user:{user.id}")
+    return user
+
+
+def create_client(code: str, team: Team) -> Client:
+    code = code.strip().upper()
+    if not CLIENT_CODE.match(code):
+        raise AdminError("A client code is 2-32 capital letters, digits or dashes; never a name.")
+    if db.session.scalar(select(Client).where(Client.team_id == team.id, Client.code == code)):
+        raise AdminError(f"{team.name} already has a client {code}.")
+    client = Client(code=code, team=team)
+    db.session.add(client)
+    db.session.flush()
+    audit.record("client.created", f"client:{client.id}")
+    return client
+
+
+def assign(client: Client, user: User, role: str = "lead_worker") -> Assignment:
+    if role not in ASSIGNMENT_ROLES:
+        raise AdminError(f"Unknown assignment role {role!r}.")
+    if user.role != "worker" or user.team_id != client.team_id:
+        raise AdminError("Only a worker of the client's own team can be assigned.")
+    existing = db.session.scalar(
+        select(Assignment).where(Assignment.client_id == client.id, Assignment.user_id == user.id)
+    )
+    if existing:
+        existing.role = role
+        return existing
+    assignment = Assignment(client=client, user=user, role=role)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("assignment.created", f"client:{client.id} user:{user.id}")
+    return assignment
+
+
+def pair_workers(first: User, second: User) -> Pair:
+    if first.id == second.id:
+        raise AdminError("A pair is two different workers.")
+    if first.role != "worker" or second.role != "worker" or first.team_id != second.team_id:
+        raise AdminError("A pair is two workers of the same team.")
+    low, high = sorted((first, second), key=lambda user: user.id)
+    existing = db.session.scalar(
+        select(Pair).where(Pair.first_id == low.id, Pair.second_id == high.id)
+    )
+    if existing:
+        return existing
+    pair = Pair(team_id=low.team_id, first=low, second=high)
+    db.session.add(pair)
+    db.session.flush()
+    audit.record("pair.created", f"user:{low.id} user:{high.id}")
+    return pair

@@ -1,0 +1,137 @@
+"""Admin screens: one page of lists and small forms, each form posting to its own action."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
+
+from companion import access
+from companion.admin import operations
+from companion.admin.forms import AssignmentForm, ClientForm, PairForm, TeamForm, UserForm
+from companion.extensions import db
+from companion.models import Assignment, Client, Pair, Team, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _forms(**bound) -> dict:
+    """Every form on the page, with choices from the database; `bound` replaces one of them."""
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    workers = db.session.scalars(
+        select(User).options(joinedload(User.team)).where(User.role == "worker").order_by(
+            User.username
+        )
+    ).all()
+    clients = db.session.scalars(
+        select(Client).options(joinedload(Client.team)).order_by(Client.code)
+    ).all()
+    forms = {
+        "team_form": TeamForm(formdata=None),
+        "user_form": UserForm(formdata=None),
+        "client_form": ClientForm(formdata=None),
+        "assignment_form": AssignmentForm(formdata=None),
+        "pair_form": PairForm(formdata=None),
+    } | bound
+    team_choices = [SelectChoice(team.id, team.name) for team in teams]
+    worker_choices = [SelectChoice(w.id, f"{w.username} ({w.team.name})") for w in workers]
+    forms["user_form"].team.choices = [SelectChoice(0, _("No team (admins)"))] + team_choices
+    forms["client_form"].team.choices = team_choices
+    forms["assignment_form"].client.choices = [
+        SelectChoice(c.id, f"{c.code} ({c.team.name})") for c in clients
+    ]
+    forms["assignment_form"].worker.choices = worker_choices
+    forms["pair_form"].first.choices = worker_choices
+    forms["pair_form"].second.choices = worker_choices
+    return forms
+
+
+def _page(status: int = 200, **bound):
+    context = _forms(**bound)
+    context["users"] = db.session.scalars(
+        select(User).options(joinedload(User.team)).order_by(User.username)
+    ).all()
+    context["teams"] = db.session.scalars(select(Team).order_by(Team.name)).all()
+    context["assignments"] = db.session.scalars(
+        select(Assignment).options(joinedload(Assignment.client), joinedload(Assignment.user))
+    ).all()
+    context["pairs"] = db.session.scalars(
+        select(Pair).options(joinedload(Pair.first), joinedload(Pair.second))
+    ).all()
+    return render_template("admin/index.html", **context), status
+
+
+def _submit(form_name: str, form, action):
+    """Validate `form`, run `action(form)`, commit; re-show the page with errors otherwise."""
+    bound = _forms(**{form_name: form})[form_name]
+    if bound.validate_on_submit():
+        try:
+            message = action(bound)
+        except operations.AdminError as error:
+            db.session.rollback()
+            bound.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("admin.index"), 303)
+    return _page(400, **{form_name: bound})
+
+
+@bp.get("/")
+@access.allow("admin")
+def index():
+    return _page()
+
+
+@bp.post("/teams")
+@access.allow("admin")
+def create_team():
+    return _submit(
+        "team_form", TeamForm(),
+        lambda f: _("Team %(name)s added.", name=operations.create_team(f.name.data).name),
+    )
+
+
+@bp.post("/users")
+@access.allow("admin")
+def create_user():
+    def action(form):
+        team = db.session.get(Team, form.team.data) if form.team.data else None
+        user = operations.create_user(form.username.data, form.password.data, form.role.data, team)
+        return _("Account %(name)s added.", name=user.username)
+
+    return _submit("user_form", UserForm(), action)
+
+
+@bp.post("/clients")
+@access.allow("admin")
+def create_client():
+    def action(form):
+        client = operations.create_client(form.code.data, db.session.get(Team, form.team.data))
+        return _("Client %(code)s added.", code=client.code)
+
+    return _submit("client_form", ClientForm(), action)
+
+
+@bp.post("/assignments")
+@access.allow("admin")
+def create_assignment():
+    def action(form):
+        client = db.session.get(Client, form.client.data)
+        worker = db.session.get(User, form.worker.data)
+        operations.assign(client, worker, form.role.data)
+        return _("Assignment saved.")
+
+    return _submit("assignment_form", AssignmentForm(), action)
+
+
+@bp.post("/pairs")
+@access.allow("admin")
+def create_pair():
+    def action(form):
+        operations.pair_workers(
+            db.session.get(User, form.first.data), db.session.get(User, form.second.data)
+        )
+        return _("Pair saved.")
+
+    return _submit("pair_form", PairForm(), action)

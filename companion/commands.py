@@ -1,0 +1,93 @@
+"""Flask CLI commands: accounts, teams, clients and the demo team."""
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from companion import demo
+from companion.admin import operations
+from companion.extensions import db
+from companion.models import Client, Team, User
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_team, create_user, create_client, assign, seed_demo):
+        app.cli.add_command(command)
+
+
+def _team(name: str | None) -> Team | None:
+    if name is None:
+        return None
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise click.BadParameter(f"no team called {name!r}", param_hint="--team")
+    return team
+
+
+def _run(action) -> None:
+    try:
+        message = action()
+    except operations.AdminError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(message)
+
+
+@click.command("create-team")
+@click.argument("name")
+def create_team(name):
+    """Add a team."""
+    _run(lambda: f"team {operations.create_team(name).name} created")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["worker", "lead", "admin"]), required=True)
+@click.option("--team", help="Team name (not for admins).")
+@click.password_option(envvar="COMPANION_NEW_PASSWORD")
+def create_user(username, role, team, password):
+    """Add an account; the password is asked for, or read from COMPANION_NEW_PASSWORD."""
+    _run(lambda: f"user {operations.create_user(username, password, role, _team(team)).username} "
+         "created")
+
+
+@click.command("create-client")
+@click.argument("code")
+@click.option("--team", required=True)
+def create_client(code, team):
+    """Add a pseudonymous client to a team."""
+    _run(lambda: f"client {operations.create_client(code, _team(team)).code} created")
+
+
+@click.command("assign")
+@click.argument("code")
+@click.argument("username")
+@click.option("--team", required=True)
+@click.option("--role", type=click.Choice(["lead_worker", "co_worker"]), default="lead_worker")
+def assign(code, username, team, role):
+    """Assign a worker to a client of their team."""
+
+    def action():
+        team_row = _team(team)
+        client = db.session.scalar(
+            select(Client).where(Client.team_id == team_row.id, Client.code == code.upper())
+        )
+        user = db.session.scalar(select(User).where(User.username == username))
+        if client is None or user is None:
+            raise operations.AdminError("unknown client or user")
+        operations.assign(client, user, role)
+        return f"{username} assigned to {client.code} as {role}"
+
+    _run(action)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when there are no users yet.")
+def seed_demo(if_empty):
+    """Create the demo teams, users and about three months of history (idempotent)."""
+    has_users = db.session.scalar(select(User.id).limit(1)) is not None
+    if not (if_empty and has_users):
+        demo.seed()
+        db.session.commit()
+    click.echo(demo.logins_text())

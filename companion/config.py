@@ -1,0 +1,84 @@
+"""Settings read from the environment; a missing or malformed one stops start-up with one line."""
+
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TRUTHY = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _flag(env, name, default=False):
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() not in TRUTHY | {"0", "false", "no", "off"}:
+        raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
+    return value.lower() in TRUTHY
+
+
+def _int(env, name, default, minimum=1):
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def _timezone(env):
+    name = env.get("COMPANION_TIMEZONE") or "Europe/Amsterdam"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"COMPANION_TIMEZONE is not a known time zone: {name!r}") from None
+    return name
+
+
+def _database_url(env, instance_path):
+    url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'companion.sqlite'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql:// URL")
+    return url
+
+
+def _secret_key(env, instance_path, demo):
+    key = env.get("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters")
+        return key
+    if not demo:
+        raise ConfigError("SECRET_KEY is required (set COMPANION_DEMO=1 for a local demo)")
+    stored = Path(instance_path) / "secret_key"
+    if not stored.exists():
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(secrets.token_urlsafe(48))
+        stored.chmod(0o600)
+    return stored.read_text().strip()
+
+
+def from_env(instance_path, env=None):
+    """Build the app's settings from environment variables."""
+    env = os.environ if env is None else env
+    demo = _flag(env, "COMPANION_DEMO")
+    return {
+        "DEMO_MODE": demo,
+        "SECRET_KEY": _secret_key(env, instance_path, demo),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "REQUIRE_TOTP": _flag(env, "COMPANION_REQUIRE_TOTP", default=not demo),
+        "SECURE_COOKIES": _flag(env, "COMPANION_SECURE_COOKIES", default=not demo),
+        "PROXY_COUNT": _int(env, "COMPANION_PROXY_COUNT", 0, minimum=0),
+        "IDLE_LOCK_MINUTES": _int(env, "COMPANION_IDLE_LOCK_MINUTES", 15),
+        "RETENTION_MONTHS": _int(env, "COMPANION_RETENTION_MONTHS", 24),
+        "TIMEZONE": _timezone(env),
+    }

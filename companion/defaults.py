@@ -1,0 +1,13 @@
+"""Defaults that the environment and test config may override."""
+
+from datetime import timedelta
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+REMEMBER_COOKIE_DURATION = timedelta(0)
+MAX_CONTENT_LENGTH = 64 * 1024
+WTF_CSRF_TIME_LIMIT = 12 * 3600
+WTF_CSRF_SSL_STRICT = False
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+BABEL_DEFAULT_LOCALE = "en"

@@ -1,0 +1,118 @@
+"""The demo teams that `flask seed-demo` creates: idempotent, about three months of history."""
+
+import os
+import random
+import secrets
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from companion.admin import operations
+from companion.extensions import db
+from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
+
+TEAMS = ("Demo team", "North team")
+USERS = (  # username, role, team
+    ("worker1", "worker", "Demo team"),
+    ("worker2", "worker", "Demo team"),
+    ("lead1", "lead", "Demo team"),
+    ("admin1", "admin", None),
+    ("lead2", "lead", "North team"),
+    ("worker3", "worker", "North team"),
+)
+PAIRS = (("worker1", "worker2"),)
+# code, team, workers (first is the lead worker), phase path (oldest first), meeting pattern
+CLIENTS = (
+    ("K-101", "Demo team", ("worker1", "worker2"), ("first_meetings",), "steady"),
+    ("K-102", "Demo team", ("worker1", "worker2"), ("first_meetings", "change_work"), "steady"),
+    ("K-103", "Demo team", ("worker1",), ("first_meetings", "crisis"), "crisis"),
+    ("K-104", "Demo team", ("worker2",), ("before_first_meeting",), "none"),
+    ("K-105", "Demo team", ("worker2",), ("first_meetings",), "no_shows"),
+    ("K-106", "Demo team", ("worker1",), ("first_meetings", "change_work"), "steady"),
+    ("N-201", "North team", ("worker3",), ("first_meetings",), "steady"),
+    ("N-202", "North team", ("worker3",), ("first_meetings", "change_work"), "steady"),
+)
+HISTORY_WEEKS = 13
+
+
+def demo_password() -> str:
+    """COMPANION_DEMO_PASSWORD, else one generated once and kept in the instance folder."""
+    if os.environ.get("COMPANION_DEMO_PASSWORD"):
+        return os.environ["COMPANION_DEMO_PASSWORD"]
+    stored = Path(current_app.instance_path) / "demo-password"
+    if not stored.exists():
+        stored.write_text(secrets.token_urlsafe(12))
+        stored.chmod(0o600)
+    return stored.read_text().strip()
+
+
+def logins_text() -> str:
+    lines = [f"  {name:<8} {role:<6} {team or '(all teams)'}" for name, role, team in USERS]
+    return "Demo logins (password: {}):\n{}".format(demo_password(), "\n".join(lines))
+
+
+def seed(today: date | None = None) -> None:
+    """Create whatever part of the demo is missing; running it again changes nothing."""
+    today = today or date.today()
+    teams = {name: _get_or_create_team(name) for name in TEAMS}
+    users = {name: _get_or_create_user(name, role, teams.get(team)) for name, role, team in USERS}
+    for first, second in PAIRS:
+        operations.pair_workers(users[first], users[second])
+    for code, team, workers, phases, pattern in CLIENTS:
+        client = db.session.scalar(
+            select(Client).where(Client.team_id == teams[team].id, Client.code == code)
+        )
+        if client is None:
+            client = operations.create_client(code, teams[team])
+            for index, worker in enumerate(workers):
+                role = "lead_worker" if index == 0 else "co_worker"
+                operations.assign(client, users[worker], role)
+            _add_history(client, [users[w] for w in workers], phases, pattern, today)
+
+
+def _get_or_create_team(name: str) -> Team:
+    return db.session.scalar(select(Team).where(Team.name == name)) or operations.create_team(name)
+
+
+def _get_or_create_user(name: str, role: str, team: Team | None) -> User:
+    existing = db.session.scalar(select(User).where(User.username == name))
+    return existing or operations.create_user(name, demo_password(), role, team)
+
+
+def _add_history(client, workers, phases, pattern, today) -> None:
+    """Phase changes and weekly meetings over the last three months."""
+    rng = random.Random(client.code)  # noqa: S311  # nosec B311
+    start = today - timedelta(weeks=HISTORY_WEEKS)
+    previous = None
+    for step, phase in enumerate(phases):
+        when = start + timedelta(weeks=step * 7)
+        db.session.add(PhaseChange(client=client, from_phase=previous, to_phase=phase,
+                                   changed_by_id=workers[0].id, reason="Demo history",
+                                   changed_at=datetime.combine(when, time(9))))
+        previous = phase
+    client.phase = phases[-1]
+    if pattern == "none":
+        return
+    for week in range(HISTORY_WEEKS):
+        held_on = start + timedelta(weeks=week, days=rng.randint(0, 3))
+        if held_on >= today:
+            break
+        db.session.add(_meeting(client, workers, held_on, _attendance(pattern, week, rng)))
+
+
+def _attendance(pattern: str, week: int, rng: random.Random) -> str:
+    if pattern == "no_shows" and week >= HISTORY_WEEKS - 4:
+        return "no_show" if week % 2 else "cut_short"
+    if pattern == "crisis" and week >= HISTORY_WEEKS - 3:
+        return ("cut_short", "no_show", "held")[week % 3]
+    return "held" if rng.random() > 0.08 else "cancelled"
+
+
+def _meeting(client, workers, held_on, attendance) -> Meeting:
+    length = {"held": 75, "cut_short": 30, "no_show": 0, "cancelled": 0}[attendance]
+    meeting = Meeting(client=client, held_on=held_on, starts_at=time(10, 0),
+                      length_minutes=length, attendance=attendance, created_by_id=workers[0].id)
+    meeting.workers = [MeetingWorker(user_id=worker.id) for worker in workers]
+    return meeting

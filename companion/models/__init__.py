@@ -1,0 +1,36 @@
+"""The data model: typed SQLAlchemy 2.x classes, one module per area."""
+
+from companion.models.audit import AuditEntry, MonthlyAggregate
+from companion.models.base import utcnow
+from companion.models.captures import Capture, Debrief
+from companion.models.clients import (
+    Assignment,
+    Client,
+    DimensionRating,
+    Meeting,
+    MeetingWorker,
+    Milestone,
+    PhaseChange,
+    SuggestionDecision,
+)
+from companion.models.people import Pair, RecoveryCode, Team, User
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "Capture",
+    "Client",
+    "Debrief",
+    "DimensionRating",
+    "Meeting",
+    "MeetingWorker",
+    "Milestone",
+    "MonthlyAggregate",
+    "Pair",
+    "PhaseChange",
+    "RecoveryCode",
+    "SuggestionDecision",
+    "Team",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,57 @@
+"""Read-only queries behind the home pages; each runs a fixed number of statements."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from companion.access import visible_clients
+from companion.extensions import db
+from companion.models import Assignment, Client, Meeting, Team, User
+
+
+def clients_with_last_meeting(user) -> list[tuple[Client, object]]:
+    """The clients `user` may see, each with the date of their last meeting (or None)."""
+    last = (
+        select(Meeting.client_id, func.max(Meeting.held_on).label("last_held_on"))
+        .group_by(Meeting.client_id)
+        .subquery()
+    )
+    visible = visible_clients(user).subquery()
+    query = (
+        select(Client, last.c.last_held_on)
+        .join(visible, visible.c.id == Client.id)
+        .outerjoin(last, last.c.client_id == Client.id)
+        .order_by(Client.code)
+    )
+    return list(db.session.execute(query).all())
+
+
+def worker_overview(user) -> dict:
+    return {"clients": clients_with_last_meeting(user)}
+
+
+def lead_overview(user) -> dict:
+    workers = db.session.scalars(
+        select(User).where(User.team_id == user.team_id, User.role == "worker").order_by(
+            User.username
+        )
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Assignment.user_id, func.count())
+            .join(Client, Client.id == Assignment.client_id)
+            .where(Client.team_id == user.team_id)
+            .group_by(Assignment.user_id)
+        ).all()
+    )
+    return {
+        "clients": clients_with_last_meeting(user),
+        "workers": [(worker, counts.get(worker.id, 0)) for worker in workers],
+    }
+
+
+def admin_overview() -> dict:
+    users = db.session.scalars(
+        select(User).options(joinedload(User.team)).order_by(User.username)
+    ).all()
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    return {"users": users, "teams": teams}

@@ -1,0 +1,40 @@
+"""Request ids and the security headers sent with every response."""
+
+import secrets
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_assign_request_id)
+    app.after_request(_add_headers)
+
+
+def _assign_request_id() -> None:
+    g.request_id = secrets.token_hex(8)
+
+
+def _add_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static" or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.vary.add("HX-Request")
+    return response

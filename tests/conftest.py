@@ -1,0 +1,138 @@
+"""Fixtures: an app per test on SQLite and, where a server answers, on PostgreSQL too."""
+
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from companion import create_app
+from companion.extensions import db
+from tests import world as world_module
+
+POSTGRES_SERVER = os.environ.get(
+    "COMPANION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+TEST_ENV = {"COMPANION_DEMO": "1", "SECRET_KEY": "test-secret-key-" + "x" * 32}
+
+
+def _postgres_answers() -> bool:
+    engine = create_engine(POSTGRES_SERVER, connect_args={"connect_timeout": 2})
+    try:
+        with engine.connect():
+            return True
+    except OperationalError:
+        if "COMPANION_TEST_POSTGRES_URL" in os.environ:
+            raise
+        return False
+    finally:
+        engine.dispose()
+
+
+ENGINES = ["sqlite", "postgresql"] if _postgres_answers() else ["sqlite"]
+
+
+@contextmanager
+def scratch_postgres_database():
+    """A new, empty PostgreSQL database, dropped afterwards."""
+    name = f"companion_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The scratch database this run's PostgreSQL tests share."""
+    with scratch_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_url):
+    """Create the tables once per run; each test then starts from empty tables."""
+    app = create_app({"ENV": TEST_ENV, "SQLALCHEMY_DATABASE_URI": postgres_url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return postgres_url
+
+
+def make_app(database_url: str, tmp_path, **extra):
+    settings = {
+        "ENV": TEST_ENV,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+    } | extra
+    return create_app(settings, instance_path=str(tmp_path / "instance"))
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request):
+    return request.param
+
+
+@pytest.fixture
+def database_url(engine_name, tmp_path, request):
+    if engine_name == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_schema")
+
+
+@pytest.fixture
+def app_settings():
+    """Extra settings for the `app` fixture; override in a test module to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, engine_name, tmp_path, app_settings):
+    app = make_app(database_url, tmp_path, **app_settings)
+    with app.app_context():
+        if engine_name == "sqlite":
+            db.create_all()
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """Two teams with every kind of user and client the access rules distinguish."""
+    with app.app_context():
+        return world_module.build()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="w1", password=world_module.PASSWORD):
+        return self._client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -1,0 +1,57 @@
+"""`seed-demo` builds the demo teams once; running it again changes nothing."""
+
+from sqlalchemy import func, select
+
+from companion.extensions import db
+from companion.models import Client, Meeting, Team, User
+
+
+def _snapshot(app):
+    with app.app_context():
+        return {
+            table.name: db.session.execute(
+                select(table).order_by(*table.primary_key.columns)
+            ).all()
+            for table in db.metadata.sorted_tables
+            if table.name != "audit_log"
+        }
+
+
+def test_seed_demo_twice_gives_the_same_data(app, runner, monkeypatch):
+    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    before = _snapshot(app)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert _snapshot(app) == before
+
+
+def test_seed_demo_builds_the_teams_users_and_history(app, runner, monkeypatch):
+    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    result = runner.invoke(args=["seed-demo"])
+    assert "worker1" in result.output and "demo password 1" in result.output
+    with app.app_context():
+        teams = set(db.session.scalars(select(Team.name)))
+        users = dict(db.session.execute(select(User.username, User.role)).all())
+        phases = set(db.session.scalars(select(Client.phase)))
+        clients = db.session.scalar(select(func.count()).select_from(Client))
+        meetings = db.session.scalar(select(func.count()).select_from(Meeting))
+    assert teams == {"Demo team", "North team"}
+    assert users == {"worker1": "worker", "worker2": "worker", "lead1": "lead",
+                     "admin1": "admin", "lead2": "lead", "worker3": "worker"}
+    assert phases == {"before_first_meeting", "first_meetings", "change_work", "crisis"}
+    assert clients == 8 and meetings > 60
+
+
+def test_if_empty_leaves_an_existing_database_alone(app, runner, world):
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(Team).where(Team.name == "Demo team")) is None
+
+
+def test_demo_users_can_log_in(app, client, runner, monkeypatch):
+    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    runner.invoke(args=["seed-demo"])
+    response = client.post("/login", data={"username": "worker1", "password": "demo password 1"})
+    assert response.status_code == 303
+    assert b"K-101" in client.get("/").data

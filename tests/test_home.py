@@ -1,0 +1,65 @@
+"""Home by role, health check, headers and error pages."""
+
+from tests.conftest import make_app
+
+
+def test_worker_home_lists_only_their_clients(client, auth, world):
+    auth.login("w3")
+    page = client.get("/").get_data(as_text=True)
+    assert "A-2" in page and "A-1" not in page and "B-1" not in page
+
+
+def test_lead_home_lists_team_clients_and_workers(client, auth, world):
+    auth.login("lead")
+    page = client.get("/").get_data(as_text=True)
+    assert "A-1" in page and "A-2" in page and "B-1" not in page
+    assert "w1" in page and "w3" in page and "b1" not in page
+
+
+def test_admin_home_lists_accounts_but_no_clients(client, auth, world):
+    auth.login("admin")
+    page = client.get("/").get_data(as_text=True)
+    assert "lead_b" in page and "A-1" not in page
+
+
+def test_healthz_answers_ok_with_the_database_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok"
+
+
+def test_healthz_answers_503_when_the_database_is_down(tmp_path):
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+
+
+def test_pages_send_security_headers_and_no_store(client, auth, world):
+    auth.login("w1")
+    response = client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unsafe" not in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_not_found_page_has_a_reference_and_no_details(client, auth, world):
+    auth.login("w1")
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.headers["X-Request-Id"] in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_generic_500_with_a_reference(app, client, auth, world):
+    from companion import access
+
+    def broken():
+        raise RuntimeError("secret internal detail /etc/path")
+
+    app.add_url_rule("/broken", "broken", access.allow("worker")(broken))
+    auth.login("w1")
+    response = client.get("/broken")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internal detail" not in page and response.headers["X-Request-Id"] in page
