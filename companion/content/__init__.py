@@ -1,0 +1,1 @@
+"""Prompt cards and capture vocabulary as data (TOML); read by companion.cards."""
