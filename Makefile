@@ -24,12 +24,12 @@ run: install
 	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
-	$(BIN)/ruff check companion tests bench wsgi.py
+	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)
 	$(BIN)/bandit -q -r companion -c pyproject.toml
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check companion tests bench wsgi.py
+	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
