@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         static_folder=str(resource_dir("static")),
     )
     configure(app, test_config)
+    register_content(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -43,6 +44,13 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+
+
+def register_content(app: Flask) -> None:
+    """Prompt cards and markers, read and checked once; a ContentError stops start-up."""
+    from companion.cards import load_content
+
+    app.extensions["content"] = load_content(Path(app.instance_path) / "content")
 
 
 def register_extensions(app: Flask) -> None:

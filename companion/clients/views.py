@@ -1,35 +1,137 @@
-"""Client views; every one loads its client through `access.load_client`."""
+"""Client views; every one loads its client through `access.load_client`.
 
-from flask import Blueprint, render_template
+Workers change the phase, milestones and ratings of their clients; leads only read.
+"""
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from companion import access
-from companion.extensions import db
-from companion.models import Assignment, Meeting, PhaseChange
+from companion.clients import forms, operations, queries
+from companion.clients.operations import ClientError
+from companion.extensions import db, htmx
+from companion.models import Milestone
+from companion.phases import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
+DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
+
+
+def wants_fragment() -> bool:
+    """An htmx request for a fragment (not a boosted link or a history restore)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_page(client, part: str = "beginning", status: int = 200, **forms_and_errors):
+    context = queries.client_page(client, current_user, part)
+    context |= {
+        "phase_form": forms.PhaseForm(formdata=None),
+        "milestone_form": forms.MilestoneForm(formdata=None),
+        "rating_form": rating_form(context["ratings"], context["today"]),
+    } | forms_and_errors
+    db.session.commit()
+    return render_template("clients/show.html", **context), status
+
+
+def rating_form(ratings, today) -> forms.RatingForm:
+    """This month's rating prefilled when there is one."""
+    current = next((r for r in ratings if r.month == f"{today:%Y-%m}"), None)
+    return forms.RatingForm(formdata=None, obj=current)
+
+
+def back_to(client):
+    return redirect(url_for("clients.show", client_id=client.id), code=303)
 
 
 @bp.get("/<int:client_id>")
 @access.allow("worker", "lead")
 def show(client_id: int):
+    return render_page(access.load_client(client_id))
+
+
+@bp.get("/<int:client_id>/card/<part>")
+@access.allow("worker", "lead")
+def card(client_id: int, part: str):
+    if part not in PARTS:
+        abort(404)
     client = access.load_client(client_id)
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.client_id == client.id).order_by(
-            Meeting.held_on.desc(), Meeting.starts_at.desc()
-        ).limit(20)
-    ).all()
-    history = db.session.scalars(
-        select(PhaseChange).options(joinedload(PhaseChange.changed_by))
-        .where(PhaseChange.client_id == client.id).order_by(PhaseChange.changed_at.desc())
-    ).all()
-    assignments = db.session.scalars(
-        select(Assignment).options(joinedload(Assignment.user))
-        .where(Assignment.client_id == client.id).order_by(Assignment.role.desc())
-    ).all()
+    if wants_fragment():
+        db.session.commit()
+        return render_template("clients/_card.html", **queries.card_context(client, part))
+    return render_page(client, part)
+
+
+@bp.post("/<int:client_id>/suggestion/<decision>")
+@access.allow("worker")
+def decide(client_id: int, decision: str):
+    if decision not in DECISIONS:
+        abort(404)
+    client = access.load_client(client_id)
+    form = forms.DecisionForm()
+    seen = queries.suggestion_for(client, current_user)
+    if not form.validate() or seen is None or seen.key != form.suggestion.data:
+        message = _("The suggestion has changed since you saw it. Look at it again.")
+        return render_page(client, status=409, suggestion_error=message)
+    operations.decide(client, seen, DECISIONS[decision], current_user)
     db.session.commit()
-    return render_template(
-        "clients/show.html", client=client, meetings=meetings, history=history,
-        assignments=assignments,
+    return back_to(client)
+
+
+@bp.post("/<int:client_id>/phase")
+@access.allow("worker")
+def change_phase(client_id: int):
+    client = access.load_client(client_id)
+    form = forms.PhaseForm()
+    if form.validate():
+        try:
+            operations.change_phase(client, form.to_phase.data, form.reason.data, current_user)
+        except ClientError as error:
+            form.to_phase.errors = [str(error)]
+        else:
+            db.session.commit()
+            return back_to(client)
+    return render_page(client, status=400, phase_form=form, phase_open=True)
+
+
+@bp.post("/<int:client_id>/milestones")
+@access.allow("worker")
+def add_milestone(client_id: int):
+    client = access.load_client(client_id)
+    form = forms.MilestoneForm()
+    if not form.validate():
+        return render_page(client, status=400, milestone_form=form)
+    operations.add_milestone(client, form.title.data, current_user)
+    db.session.commit()
+    return back_to(client)
+
+
+@bp.post("/<int:client_id>/milestones/<int:milestone_id>")
+@access.allow("worker")
+def update_milestone(client_id: int, milestone_id: int):
+    client = access.load_client(client_id)
+    milestone = db.session.scalar(
+        select(Milestone).where(Milestone.id == milestone_id, Milestone.client_id == client.id)
     )
+    if milestone is None:
+        abort(404)
+    form = forms.MilestoneStatusForm()
+    if not form.validate():
+        return render_page(client, status=400, milestone_error=_("Choose reached or dropped."))
+    operations.set_milestone_status(milestone, form.status.data, queries.local_today())
+    db.session.commit()
+    return back_to(client)
+
+
+@bp.post("/<int:client_id>/ratings")
+@access.allow("worker")
+def rate(client_id: int):
+    client = access.load_client(client_id)
+    form = forms.RatingForm()
+    if not form.validate():
+        return render_page(client, status=400, rating_form=form)
+    month = f"{queries.local_today():%Y-%m}"
+    operations.rate_month(client, month, form.values(), current_user)
+    db.session.commit()
+    return back_to(client)
