@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from companion import demo
+from companion import demo, reports
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Team, User
@@ -13,6 +13,7 @@ from companion.models import Client, Team, User
 def init_app(app: Flask) -> None:
     for command in (create_team, create_user, create_client, assign, seed_demo):
         app.cli.add_command(command)
+    app.cli.add_command(reports.report_cli)
 
 
 def _team(name: str | None) -> Team | None:

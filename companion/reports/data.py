@@ -1,0 +1,83 @@
+"""The plain data a monthly report is computed from: no sessions, no requests, no ORM objects.
+
+Free-text notes and next steps are deliberately absent: the query never loads them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    id: int
+    code: str
+    phase: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    client_id: int
+    held_on: date
+    attendance: str
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    meeting_id: int
+    author_id: int
+    marks: tuple[str, ...]
+    goals: int | None
+    tasks: int | None
+    bond: int | None
+    delay_minutes: int
+
+
+@dataclass(frozen=True)
+class PhaseChangeRow:
+    client_id: int
+    from_phase: str | None
+    to_phase: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    client_id: int
+    title: str
+    reached_on: date
+
+
+DIMENSIONS = ("radicalisation", "extremist_activity", "crime", "marginalisation", "mental_health")
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    client_id: int
+    month: str
+    scores: tuple[int, ...]  # in the order of DIMENSIONS
+
+
+@dataclass(frozen=True)
+class PairRow:
+    first_id: int
+    second_id: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything of one team that a month's report needs, as loaded by `queries.report_data`."""
+
+    team_id: int
+    team_name: str
+    month: date
+    clients: tuple[ClientRow, ...] = ()
+    meetings: tuple[MeetingRow, ...] = ()
+    captures: tuple[CaptureRow, ...] = ()
+    phase_changes: tuple[PhaseChangeRow, ...] = ()
+    milestones: tuple[MilestoneRow, ...] = ()
+    ratings: tuple[DimensionRow, ...] = ()
+    pairs: tuple[PairRow, ...] = ()
+    usernames: dict[int, str] = field(default_factory=dict)
+    aggregate: dict | None = None

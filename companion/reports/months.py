@@ -1,0 +1,43 @@
+"""Report months: the `YYYY-MM` strings in URLs and on the command line."""
+
+import re
+from datetime import date
+
+from flask_babel import format_date
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+class MonthError(ValueError):
+    """A month string that is not a calendar month we can report on."""
+
+
+def parse_month(text: str) -> date:
+    """The first day of the month `text` names (`2026-10`), or MonthError."""
+    match = MONTH.fullmatch(text or "")
+    if match is None:
+        raise MonthError("Give the month as YYYY-MM, for example 2026-10.")
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise MonthError("The month must be between 01 and 12.")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise MonthError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
+    return date(year, month, 1)
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_label(first: date) -> str:
+    """"October 2026", in the interface language."""
+    return format_date(first, "MMMM yyyy")

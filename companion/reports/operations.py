@@ -1,0 +1,70 @@
+"""The monthly report: one function renders it for the web and for the command line."""
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+
+from companion import audit
+from companion.cards import load_content
+from companion.models import Team
+from companion.phases import PHASES
+from companion.reports import charts, queries
+from companion.reports.data import DIMENSIONS
+from companion.reports.figures import ATTENDANCE, monthly_figures
+from companion.reports.months import month_key, month_label
+from companion.reports.pdf import html_to_pdf
+
+DIMENSION_LABELS = {
+    "radicalisation": "Radicalisation",
+    "extremist_activity": "Extremist activity",
+    "crime": "Crime",
+    "marginalisation": "Social marginalisation",
+    "mental_health": "Mental health",
+}
+ATTENDANCE_LABELS = {
+    "held": "Held", "cut_short": "Cut short", "no_show": "No-show", "cancelled": "Cancelled",
+}
+
+
+def monthly_report_pdf(team: Team, month: date) -> bytes:
+    """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
+    data = queries.report_data(team, month)
+    figures = monthly_figures(data, load_content(current_app.config.get("CONTENT_DIR")).vocabulary)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    html = render_template(
+        "reports/monthly.html",
+        figures=figures,
+        month_label=month_label(month),
+        minutes=format_minutes,
+        charts=charts,
+        phases=PHASES,
+        attendance=ATTENDANCE,
+        attendance_labels=ATTENDANCE_LABELS,
+        dimensions=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS],
+        generated_at=datetime.now(UTC).astimezone(zone),
+    )
+    pdf = html_to_pdf(html, current_app.static_folder)
+    audit.record("report.generated", f"team:{team.id} month:{month_key(month)}")
+    return pdf
+
+
+def report_filename(team: Team, month: date) -> str:
+    """`demo-team-2026-10.pdf`: the team's name in lowercase ASCII words, then the month."""
+    ascii_name = unicodedata.normalize("NFKD", team.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or f"team-{team.id}"
+    return f"{slug}-{month_key(month)}.pdf"
+
+
+def format_minutes(minutes: float) -> str:
+    """35 min, 2 h 05 min, 3 d 4 h."""
+    minutes = round(minutes)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {rest:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"

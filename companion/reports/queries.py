@@ -1,0 +1,101 @@
+"""Loading a team's month as plain data: a fixed number of queries, whatever the team's size."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from companion.extensions import db
+from companion.models import (
+    Capture,
+    Client,
+    DimensionRating,
+    Meeting,
+    Milestone,
+    MonthlyAggregate,
+    Pair,
+    PhaseChange,
+    Team,
+    User,
+)
+from companion.reports.data import (
+    CaptureRow,
+    ClientRow,
+    DimensionRow,
+    MeetingRow,
+    MilestoneRow,
+    PairRow,
+    PhaseChangeRow,
+    ReportData,
+)
+from companion.reports.months import month_key, next_month, previous_month
+
+
+def report_data(team: Team, month: date) -> ReportData:
+    """Ten queries: clients, meetings, captures, phase history, milestones, ratings, pairs,
+    usernames and the stored aggregate. Notes and next steps are never selected."""
+    start, end = month, next_month(month)
+    in_team = Client.team_id == team.id
+    in_month = (Meeting.held_on >= start) & (Meeting.held_on < end)
+    return ReportData(
+        team_id=team.id,
+        team_name=team.name,
+        month=month,
+        clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at)
+                      .where(in_team)),
+        meetings=_rows(MeetingRow, select(Meeting.id, Meeting.client_id, Meeting.held_on,
+                                          Meeting.attendance).join(Client).where(in_team, in_month)),
+        captures=_captures(in_team, in_month),
+        phase_changes=_rows(PhaseChangeRow, select(
+            PhaseChange.client_id, PhaseChange.from_phase, PhaseChange.to_phase,
+            PhaseChange.changed_at).join(Client).where(in_team)),
+        milestones=_rows(MilestoneRow, select(
+            Milestone.client_id, Milestone.title, Milestone.reached_on).join(Client).where(
+            in_team, Milestone.status == "reached", Milestone.reached_on >= start,
+            Milestone.reached_on < end)),
+        ratings=_ratings(in_team, (month_key(month), month_key(previous_month(month)))),
+        pairs=_rows(PairRow, select(Pair.first_id, Pair.second_id).where(Pair.team_id == team.id)),
+        usernames=dict(db.session.execute(
+            select(User.id, User.username).where(User.team_id == team.id)).all()),
+        aggregate=db.session.scalar(select(MonthlyAggregate.figures).where(
+            MonthlyAggregate.team_id == team.id, MonthlyAggregate.month == month_key(month))),
+    )
+
+
+def _rows(row_type, query) -> tuple:
+    return tuple(row_type(*row) for row in db.session.execute(query).all())
+
+
+def _captures(in_team, in_month) -> tuple[CaptureRow, ...]:
+    query = (
+        select(Capture.meeting_id, Capture.author_id, Capture.marks, Capture.rating_goals,
+               Capture.rating_tasks, Capture.rating_bond, Capture.delay_minutes)
+        .join(Meeting, Meeting.id == Capture.meeting_id).join(Client)
+        .where(in_team, in_month)
+    )
+    return tuple(
+        CaptureRow(meeting_id, author_id, tuple(marks or ()), goals, tasks, bond, delay or 0)
+        for meeting_id, author_id, marks, goals, tasks, bond, delay in db.session.execute(query)
+    )
+
+
+def _ratings(in_team, months: tuple[str, ...]) -> tuple[DimensionRow, ...]:
+    query = select(
+        DimensionRating.client_id, DimensionRating.month, DimensionRating.radicalisation,
+        DimensionRating.extremist_activity, DimensionRating.crime,
+        DimensionRating.marginalisation, DimensionRating.mental_health,
+    ).join(Client).where(in_team, DimensionRating.month.in_(months))
+    return tuple(
+        DimensionRow(client_id, month, tuple(scores))
+        for client_id, month, *scores in db.session.execute(query)
+    )
+
+
+def months_with_data(team_id: int) -> list[str]:
+    """Months (newest first) with a meeting of the team's clients or a stored aggregate."""
+    days = db.session.scalars(
+        select(Meeting.held_on).distinct().join(Client).where(Client.team_id == team_id)
+    )
+    stored = db.session.scalars(
+        select(MonthlyAggregate.month).where(MonthlyAggregate.team_id == team_id)
+    )
+    return sorted({month_key(day) for day in days} | set(stored), reverse=True)

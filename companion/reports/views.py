@@ -1,0 +1,58 @@
+"""The lead's reports page and the PDF download; only the team's own lead gets either."""
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+
+from companion import access, audit
+from companion.extensions import db
+from companion.models import Team
+from companion.reports import operations, queries
+from companion.reports.months import MonthError, month_key, month_label, parse_month
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def load_team(team_id: int) -> Team:
+    """The lead's own team, else 404 (and an audit entry): no one else gets its reports."""
+    if current_user.role != "lead" or current_user.team_id != team_id:
+        audit.record("access.denied", f"team:{team_id}")
+        db.session.commit()
+        abort(404)
+    return db.session.get(Team, team_id)
+
+
+@bp.get("/")
+@access.allow("lead")
+def index():
+    team = load_team(current_user.team_id)
+    months = [(key, month_label(parse_month(key))) for key in queries.months_with_data(team.id)]
+    error = None
+    if "month" in request.args:
+        try:
+            month = parse_month(request.args["month"])
+        except MonthError as exc:
+            error = str(exc)
+        else:
+            return redirect(url_for(".monthly", team_id=team.id, month=month_key(month)), 303)
+    page = render_template("reports/index.html", team=team, months=months, error=error)
+    return page, 400 if error else 200
+
+
+@bp.get("/<int:team_id>/<month>.pdf")
+@access.allow("lead")
+def monthly(team_id: int, month: str):
+    team = load_team(team_id)
+    try:
+        first = parse_month(month)
+    except MonthError as exc:
+        error = BadRequest(str(exc))
+        error.show_to_user = True
+        raise error from None
+    pdf = operations.monthly_report_pdf(team, first)
+    db.session.commit()
+    filename = operations.report_filename(team, first)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
