@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import format_date
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 

@@ -42,8 +42,9 @@ def report_data(team: Team, month: date) -> ReportData:
         month=month,
         clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at)
                       .where(in_team)),
-        meetings=_rows(MeetingRow, select(Meeting.id, Meeting.client_id, Meeting.held_on,
-                                          Meeting.attendance).join(Client).where(in_team, in_month)),
+        meetings=_rows(MeetingRow, select(
+            Meeting.id, Meeting.client_id, Meeting.held_on, Meeting.attendance,
+        ).join(Client).where(in_team, in_month)),
         captures=_captures(in_team, in_month),
         phase_changes=_rows(PhaseChangeRow, select(
             PhaseChange.client_id, PhaseChange.from_phase, PhaseChange.to_phase,
