@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 
 from companion import audit
-from companion.cards import load_content
 from companion.models import Team
 from companion.phases import PHASES
 from companion.reports import charts, queries
@@ -32,7 +31,7 @@ ATTENDANCE_LABELS = {
 def monthly_report_pdf(team: Team, month: date) -> bytes:
     """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
     data = queries.report_data(team, month)
-    figures = monthly_figures(data, load_content(current_app.config.get("CONTENT_DIR")).vocabulary)
+    figures = monthly_figures(data, current_app.extensions["content"].vocabulary)
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     html = render_template(
         "reports/monthly.html",
