@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
@@ -12,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from companion import access, agreement, audit
-from companion.cards import Vocabulary, load_content
+from companion.cards import Vocabulary
 from companion.debriefs.comparison import Comparison, Seen, compare, load_prompts
 from companion.extensions import db
 from companion.models import Capture, Client, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
@@ -40,13 +39,8 @@ def to_local(moment: datetime) -> datetime:
 
 
 def content() -> tuple[Vocabulary, dict[str, str]]:
-    """The capture vocabulary (with a team's overrides) and the discussion prompts, read once."""
-    cached = current_app.extensions.get("debriefs.content")
-    if cached is None:
-        extra = Path(current_app.instance_path) / "content"
-        vocabulary = load_content(extra if extra.is_dir() else None).vocabulary
-        cached = current_app.extensions["debriefs.content"] = (vocabulary, load_prompts())
-    return cached
+    """The capture vocabulary and the discussion prompts, both loaded at start-up."""
+    return current_app.extensions["content"].vocabulary, current_app.extensions["debrief_prompts"]
 
 
 def observed_ids(vocabulary: Vocabulary) -> tuple[str, ...]:

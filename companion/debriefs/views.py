@@ -20,6 +20,12 @@ ATTENDANCE_LABELS = {
 DIMENSION_LABELS = {"goals": _l("Goals"), "tasks": _l("Tasks"), "bond": _l("Bond")}
 
 
+@bp.record_once
+def _load_prompts(state) -> None:
+    """Read the discussion prompts once, at start-up, so a broken file stops the app early."""
+    state.app.extensions["debrief_prompts"] = comparison.load_prompts()
+
+
 @bp.app_context_processor
 def _helpers():
     """`debrief_home(user)` for the home page partial; evaluated only where it is called."""
