@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from companion import access, agreement, audit
 from companion.cards import Vocabulary
-from companion.debriefs.comparison import Comparison, Seen, compare, load_prompts
+from companion.debriefs.comparison import Comparison, Seen, compare
 from companion.extensions import db
 from companion.models import Capture, Client, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
 
