@@ -8,6 +8,7 @@ from companion.models import Capture, Meeting, MeetingWorker, utcnow
 
 SECRET_NOTE = "partner-secret-note-7731"
 SECRET_STEP = "partner-secret-step-4417"
+SECRET_LENGTH = 37
 
 
 def add_capture(meeting_id, author_id, marks=(), attendance="held", length=60, goals=3, tasks=3,
@@ -40,6 +41,6 @@ def secret_capture(world, author="w1"):
     """The partner's capture, full of things the other worker must not see before saving."""
     return add_capture(
         world.meetings["shared"], world.users[author], marks=("hostility", "concrete_plans"),
-        attendance="cut_short", length=35, goals=1, tasks=5, bond=2, note=SECRET_NOTE,
+        attendance="cut_short", length=SECRET_LENGTH, goals=1, tasks=5, bond=2, note=SECRET_NOTE,
         next_step=SECRET_STEP,
     )
