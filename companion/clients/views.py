@@ -25,13 +25,13 @@ def wants_fragment() -> bool:
 
 
 def render_page(client, part: str = "beginning", status: int = 200, **forms_and_errors):
+    db.session.commit()  # the audit entry of this read; before loading, so nothing expires
     context = queries.client_page(client, current_user, part)
     context |= {
         "phase_form": forms.PhaseForm(formdata=None),
         "milestone_form": forms.MilestoneForm(formdata=None),
         "rating_form": rating_form(context["ratings"], context["today"]),
     } | forms_and_errors
-    db.session.commit()
     return render_template("clients/show.html", **context), status
 
 
@@ -71,7 +71,8 @@ def decide(client_id: int, decision: str):
     client = access.load_client(client_id)
     form = forms.DecisionForm()
     seen = queries.suggestion_for(client, current_user)
-    if not form.validate() or seen is None or seen.key != form.suggestion.data:
+    if not form.validate() or seen is None or not seen.actionable \
+            or seen.key != form.suggestion.data:
         message = _("The suggestion has changed since you saw it. Look at it again.")
         return render_page(client, status=409, suggestion_error=message)
     operations.decide(client, seen, DECISIONS[decision], current_user)
