@@ -14,7 +14,7 @@ def _strip(value):
 
 class NextStepForm(FlaskForm):
     next_step = StringField(
-        _l("Agreed next step"),
+        _l("Next step you both agree on"),
         filters=[_strip],
         validators=[
             DataRequired(_l("Write the next step you agreed on.")),
