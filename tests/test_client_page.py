@@ -181,7 +181,7 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
     page = page_of(client, world)
     entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="grid-heading"')]
     assert 'data-author="w2"' not in entry and "Contact with family" not in entry
-    assert "Save your own capture of this meeting to see your partner" in entry
+    assert "Not captured by you yet; your partner's capture shows after yours" in entry
     assert 'id="marker-grid"' not in page
     assert "Hostility" not in page and "crisis card" not in page
     with app.app_context():
@@ -220,7 +220,8 @@ def test_the_grid_shows_the_last_eight_meetings_held_oldest_first(app, client, a
     auth.login("w1")
     page = page_of(client, world)
     head = re.findall(r'<th scope="col" class="date">(.*?)</th>', page)
-    expected = [(date.today() - timedelta(days=d)).strftime("%d/%m") for d in range(8, 0, -1)]
+    days = [date.today() - timedelta(days=d) for d in range(8, 0, -1)]
+    expected = [f'{day.day} <span class="month">{day:%b}</span>' for day in days]
     assert head == expected
     assert seen_in_grid(page, "More change talk") == [False] * 5 + [True] * 3
     assert '<caption class="visually-hidden">' in page
