@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from companion.clients.operations import DIMENSIONS, MAX_REASON
 from companion.phases import PHASES
@@ -22,7 +22,6 @@ class DecisionForm(FlaskForm):
     """Names the suggestion the worker saw, so a changed one is not confirmed by mistake."""
 
     suggestion = HiddenField(validators=[DataRequired(), Length(max=32)])
-    last_capture_id = HiddenField(validators=[Optional()])
 
 
 class MilestoneForm(FlaskForm):

@@ -12,7 +12,7 @@ SCREENSHOTS = os.environ.get("COMPANION_SCREENSHOTS")
 
 def open_first_client(page) -> str:
     sign_in(page, "worker1")
-    page.locator("#client-list a.code").first.click()
+    page.get_by_role("link", name=re.compile(r"^K-101")).click()
     page.wait_for_url(re.compile(r"/clients/\d+$"))
     return page.url
 
@@ -25,7 +25,7 @@ def test_switching_card_parts_swaps_only_the_card_and_back_returns(page):
     client_url = open_first_client(page)
     assert page.get_by_role("heading", name="Card for now").is_visible()
     assert current_part(page) == "Beginning"
-    page.evaluate("window.marker = 1")
+    page.evaluate("window.marker = 1; document.getElementById('brief').marker = 1")
 
     page.get_by_role("link", name="Middle", exact=True).click()
     page.wait_for_url(client_url + "/card/middle")
@@ -35,6 +35,7 @@ def test_switching_card_parts_swaps_only_the_card_and_back_returns(page):
     page.wait_for_url(client_url + "/card/end")
     assert current_part(page) == "End"
     assert page.evaluate("window.marker") == 1, "switching parts reloaded the page"
+    assert page.evaluate("document.getElementById('brief').marker") == 1, "more than the card"
 
     page.go_back()
     page.wait_for_url(client_url + "/card/middle")
