@@ -86,8 +86,10 @@ def test_the_lead_downloads_their_own_teams_report(client, auth, world):
     text = "\n".join(pages[:-1])  # the last page explains every section
     assert "Team A" in text and "A-1" in text and "A-2" in text
     assert "B-1" not in text and "Team B" not in text
-    # meetings but no captures yet: no agreement or practice sections
-    assert "Pair agreement" not in text and "Practice patterns" not in text
+    # meetings but no captures, milestones or ratings yet: those sections are left out
+    for absent in ("Pair agreement", "Practice patterns", "Warning signs", "Readiness",
+                   "Milestones reached", "Five dimensions:"):
+        assert absent not in text, absent
 
 
 def test_the_cli_writes_a_valid_pdf_and_audits_it(app, runner, world, tmp_path):

@@ -1,12 +1,13 @@
 """Report figures are a pure function of plain data: tested here without a database or request."""
 
 from datetime import date, datetime
+from random import Random
 
 import pytest
 
+from companion import agreement
 from companion.cards import load_content
 from companion.reports import charts
-from companion.reports.agreement import pair_agreement
 from companion.reports.data import (
     CaptureRow,
     ClientRow,
@@ -30,8 +31,9 @@ def _client(client_id, code, phase="first_meetings", created=LONG_AGO):
     return ClientRow(client_id, code, phase, created)
 
 
-def _capture(meeting_id, author_id, marks=(), ratings=(None, None, None), delay=30):
-    return CaptureRow(meeting_id, author_id, tuple(marks), *ratings, delay)
+def _capture(meeting_id, author_id, marks=(), ratings=(None, None, None), delay=30,
+             attendance="held"):
+    return CaptureRow(meeting_id, author_id, attendance, tuple(marks), *ratings, delay)
 
 
 def _data(**rows) -> ReportData:
@@ -121,28 +123,40 @@ def test_milestones_and_dimension_ratings_belong_to_their_client():
     assert second.dimensions == (3, 4, 4, 2, 3) and second.previous_dimensions[0] == 2
 
 
-def test_pair_agreement_uses_meetings_both_workers_captured():
+def test_pair_agreement_uses_meetings_both_workers_captured_as_taking_place():
     captures = (
         _capture(1, 10, ["relaxed", "hostility", "affirmed"]),
         _capture(1, 11, ["relaxed", "affirmed", "judged"]),
         _capture(2, 10, ["relaxed"]),  # only one of the pair captured it
+        _capture(3, 10, ["relaxed"]), _capture(3, 11, [], attendance="no_show"),
     )
     data = _data(captures=captures, pairs=(PairRow(10, 11),), usernames={10: "w1", 11: "w2"})
     pair, = monthly_figures(data, VOCABULARY).pairs
     observed = len(VOCABULARY.readiness) + len(VOCABULARY.warning)
     assert pair.names == ("w1", "w2") and pair.meetings == 1
-    assert pair.percent == pytest.approx(100 * (observed - 1) / observed)
+    assert pair.percent == round(100 * (observed - 1) / observed, 1)
+    assert pair.kappa is None and "fewer than 5" in pair.kappa_note
+    assert pair.least_agreed == (("Hostility or fury", 0.0),)
+
+
+def test_pair_agreement_equals_the_shared_agreement_module():
+    rng = Random(3)
+    observed = [m.id for m in (*VOCABULARY.readiness, *VOCABULARY.warning)]
+    captures, expected = [], []
+    for meeting in range(12):
+        first, second = set(rng.sample(observed, 4)), set(rng.sample(observed, 4))
+        captures += [_capture(meeting, 10, sorted(first)), _capture(meeting, 11, sorted(second))]
+        expected.append((first, second))
+    data = _data(captures=tuple(captures), pairs=(PairRow(10, 11),))
+    pair, = monthly_figures(data, VOCABULARY).pairs
+    pooled = agreement.overall_agreement(expected, observed)
+    assert (pair.meetings, pair.percent, pair.kappa) == (12, pooled.agreement_pct, pooled.kappa)
+    assert pair.kappa is not None
 
 
 def test_a_pair_without_shared_captures_is_left_out():
     data = _data(captures=(_capture(1, 10, ["relaxed"]),), pairs=(PairRow(10, 11),))
     assert monthly_figures(data, VOCABULARY).pairs == ()
-
-
-def test_percentage_agreement_counts_ticked_and_unticked_calls():
-    result = pair_agreement([({"a"}, {"a", "b"}), (set(), set())], ["a", "b"])
-    assert result.meetings == 2 and result.percent == 75
-    assert pair_agreement([], ["a"]).percent is None
 
 
 def test_practice_counts_moves_and_slips_per_capture():
@@ -152,6 +166,27 @@ def test_practice_counts_moves_and_slips_per_capture():
     assert (practice.moves[0].id, practice.moves[0].count) == ("affirmed", 2)
     assert {m.id for m in practice.moves} == {m.id for m in VOCABULARY.move}
     assert (practice.slips[0].id, practice.slips[0].count) == ("judged", 1)
+
+
+def test_worth_a_look_names_crises_repeated_warnings_no_shows_and_unmet_clients():
+    clients = (_client(1, "A-1"), _client(2, "A-2"), _client(3, "A-3"),
+               _client(4, "A-4", phase="before_first_meeting"))
+    meetings = (
+        MeetingRow(1, 1, date(2026, 10, 1), "held"), MeetingRow(2, 1, date(2026, 10, 8), "held"),
+        MeetingRow(3, 2, date(2026, 10, 1), "no_show"),
+        MeetingRow(4, 2, date(2026, 10, 8), "no_show"),
+    )
+    captures = (_capture(1, 10, ["hostility"]), _capture(2, 10, ["distrust", "judged"]))
+    changes = (PhaseChangeRow(1, "first_meetings", "crisis", datetime(2026, 10, 8, 12)),)
+    look = monthly_figures(_data(clients=clients, meetings=meetings, captures=captures,
+                                 phase_changes=changes), VOCABULARY).attention
+    assert look.crises == (("A-1", date(2026, 10, 8)),)
+    assert look.warnings == (("A-1", 2),) and look.no_shows == (("A-2", 2),)
+    assert look.unmet == ("A-3",)  # A-4 has not had a first meeting yet
+    assert [(c.id, c.count) for c in look.slips] == [("judged", 1)]
+    quiet = monthly_figures(_data(clients=(_client(1, "A-1"),), meetings=meetings[:1]),
+                            VOCABULARY).attention
+    assert not quiet
 
 
 def test_unknown_marker_ids_are_ignored():

@@ -15,8 +15,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from companion import demo
+from companion import agreement, demo
 from companion.cards import load_content
+from companion.debriefs import operations
 from companion.extensions import db
 from companion.models import (
     AuditEntry,
@@ -26,6 +27,7 @@ from companion.models import (
     Meeting,
     Milestone,
     MonthlyAggregate,
+    Pair,
     PhaseChange,
     Team,
     User,
@@ -198,8 +200,9 @@ def test_every_page_has_the_header_and_footer(demo_report):
 def test_each_section_is_there_when_its_data_exists(demo_report):
     _, pages = demo_report
     text = "\n".join(pages)
-    for heading in ("Clients", "ALLIANCE RATINGS", "Warning signs", "Milestones reached",
-                    "Phoned his sister", "FIVE DIMENSIONS", "Pair agreement", "worker1 & worker2",
+    for heading in ("Worth a look", "Clients", "Alliance ratings", "Warning signs",
+                    "Milestones reached", "Phoned his sister", "Five dimensions",
+                    "Pair agreement", "worker1 & worker2",
                     "Practice patterns", "Moves used", "Don'ts that slipped",
                     "How these figures are computed"):
         assert heading in text, heading
@@ -207,6 +210,19 @@ def test_each_section_is_there_when_its_data_exists(demo_report):
         assert code in text
     assert "N-201" not in text and "worker3" not in text
     assert "How these figures are computed" in pages[-1]
+
+
+def test_pair_agreement_matches_the_pair_page(demo_app, demo_report):
+    _, pages = demo_report
+    with demo_app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        observed = [m.id for m in (*VOCABULARY.readiness, *VOCABULARY.warning)]
+        shared = operations.shared_marks(pair, MONTH, next_month(MONTH))
+        expected = agreement.overall_agreement(shared, observed)
+    line = next(line for text in pages for line in text.splitlines()
+                if line.startswith("worker1 & worker2"))
+    assert line.startswith(f"worker1 & worker2 {expected.n} {expected.agreement_pct:.1f} %")
+    assert expected.n >= 1
 
 
 def test_notes_and_next_steps_never_appear(demo_app, demo_report):

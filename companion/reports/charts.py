@@ -50,7 +50,7 @@ def _striped(x: float, y: float, width: float, height: float) -> str:
     """Path data for a bar outlined and filled with horizontal stripes: tells warnings from the
     solid readiness bars without colour, and costs far less than an SVG pattern."""
     stripes = "".join(f"M{_value(x)} {_value(y + dy)}h{_value(width)}"
-                      for dy in _steps(1.5, height))
+                      for dy in _steps(2.2, height))
     return f"M{_value(x)} {_value(y)}h{_value(width)}v{_value(height)}h{_value(-width)}Z{stripes}"
 
 

@@ -27,6 +27,7 @@ class MeetingRow:
 class CaptureRow:
     meeting_id: int
     author_id: int
+    attendance: str  # as this worker recorded it
     marks: tuple[str, ...]
     goals: int | None
     tasks: int | None

@@ -5,9 +5,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from statistics import median
 
+from companion import agreement
 from companion.cards import Vocabulary
 from companion.phases import PHASES
-from companion.reports.agreement import pair_agreement
 from companion.reports.data import (
     CaptureRow,
     ClientRow,
@@ -18,6 +18,8 @@ from companion.reports.data import (
 from companion.reports.months import month_key, next_month, previous_month
 
 ATTENDANCE = ("held", "cut_short", "no_show", "cancelled")
+TOOK_PLACE = ("held", "cut_short")
+LEAST_AGREED = 3
 FIRST_PHASE = "before_first_meeting"
 AGGREGATE_VERSION = 1
 
@@ -96,6 +98,8 @@ class PairFigures:
     meetings: int
     percent: float | None
     kappa: float | None
+    kappa_note: str | None
+    least_agreed: tuple[tuple[str, float], ...]  # (marker label, percent), lowest first
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,20 @@ class Practice:
     captures: int
     moves: tuple[Count, ...]
     slips: tuple[Count, ...]
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What a lead may want to look at first; each a short list of client codes."""
+
+    crises: tuple[tuple[str, date], ...]  # crisis opened: client, day
+    warnings: tuple[tuple[str, int], ...]  # warning signs in 2+ meetings: client, meetings
+    no_shows: tuple[tuple[str, int], ...]  # 2+ no-shows: client, no-shows
+    unmet: tuple[str, ...]  # clients past the first meeting with no meeting this month
+    slips: tuple[Count, ...]  # the don'ts that slipped most often
+
+    def __bool__(self) -> bool:
+        return any((self.crises, self.warnings, self.no_shows, self.unmet, self.slips))
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,7 @@ class MonthlyFigures:
     practice: Practice | None
     has_data: bool
     from_aggregate: bool
+    attention: Attention | None = None
 
 
 def monthly_figures(data: ReportData, vocabulary: Vocabulary) -> MonthlyFigures:
@@ -132,15 +151,18 @@ def monthly_figures(data: ReportData, vocabulary: Vocabulary) -> MonthlyFigures:
             headline=Headline.from_dict(data.aggregate), clients=(), pairs=(), practice=None,
             has_data=True, from_aggregate=True,
         )
+    blocks = client_blocks(data, changes, end, vocabulary)
+    habits = practice(data.captures, vocabulary)
     return MonthlyFigures(
         team_name=data.team_name,
         month=data.month,
         headline=headline(data, changes, end),
-        clients=client_blocks(data, changes, end, vocabulary),
+        clients=blocks,
         pairs=pair_figures(data, vocabulary),
-        practice=practice(data.captures, vocabulary),
+        practice=habits,
         has_data=has_data,
         from_aggregate=False,
+        attention=attention(blocks, habits),
     )
 
 
@@ -262,24 +284,49 @@ def _rating_point(held_on: date, captures: list[CaptureRow]) -> RatingPoint | No
 
 
 def pair_figures(data: ReportData, vocabulary: Vocabulary) -> tuple[PairFigures, ...]:
-    """Agreement on what was observed (readiness and warning markers) per pair of workers."""
+    """Agreement per pair on what was observed (readiness and warning markers), by the rules of
+    `companion.agreement` (docs/agreement.md): meetings both workers captured as taking place."""
     observed = tuple(m.id for m in (*vocabulary.readiness, *vocabulary.warning))
     by_meeting = defaultdict(dict)
     for capture in data.captures:
-        by_meeting[capture.meeting_id][capture.author_id] = set(capture.marks)
+        if capture.attendance in TOOK_PLACE:
+            by_meeting[capture.meeting_id][capture.author_id] = set(capture.marks)
+    labels = vocabulary.by_id
     figures = []
     for pair in data.pairs:
-        mark_pairs = [
-            (authors[pair.first_id], authors[pair.second_id])
-            for authors in by_meeting.values()
-            if pair.first_id in authors and pair.second_id in authors
-        ]
-        if not mark_pairs:
+        shared = [(authors[pair.first_id], authors[pair.second_id])
+                  for authors in by_meeting.values()
+                  if pair.first_id in authors and pair.second_id in authors]
+        if not shared:
             continue
-        result = pair_agreement(mark_pairs, observed)
-        names = (data.usernames.get(pair.first_id, "?"), data.usernames.get(pair.second_id, "?"))
-        figures.append(PairFigures(names, result.meetings, result.percent, result.kappa))
+        overall = agreement.overall_agreement(shared, observed)
+        per_marker = [m for m in agreement.marker_agreement(shared, observed)
+                      if m.agreement_pct is not None and m.agreement_pct < 100]
+        per_marker.sort(key=lambda m: m.agreement_pct)
+        figures.append(PairFigures(
+            names=(data.usernames.get(pair.first_id, "?"), data.usernames.get(pair.second_id, "?")),
+            meetings=overall.n, percent=overall.agreement_pct, kappa=overall.kappa,
+            kappa_note=overall.kappa_note,
+            least_agreed=tuple((labels[m.marker].label, m.agreement_pct)
+                               for m in per_marker[:LEAST_AGREED]),
+        ))
     return tuple(sorted(figures, key=lambda p: p.names))
+
+
+def attention(blocks: tuple[ClientBlock, ...], habits: Practice, top: int = 5) -> Attention:
+    """Crises opened, repeated warning signs and no-shows, clients not met, frequent slips."""
+    def most(pairs):
+        return tuple(sorted((p for p in pairs if p[1] >= 2), key=lambda p: -p[1])[:top])
+
+    return Attention(
+        crises=tuple((b.code, c.changed_at.date()) for b in blocks for c in b.changes
+                     if c.to_phase == "crisis"),
+        warnings=most((b.code, sum(m.warnings > 0 for m in b.meetings)) for b in blocks),
+        no_shows=most((b.code, sum(m.attendance == "no_show" for m in b.meetings))
+                      for b in blocks),
+        unmet=tuple(b.code for b in blocks if not b.meetings and b.phase != FIRST_PHASE),
+        slips=tuple(c for c in habits.slips if c.count)[:3],
+    )
 
 
 def practice(captures: tuple[CaptureRow, ...], vocabulary: Vocabulary) -> Practice:

@@ -68,14 +68,16 @@ def _rows(row_type, query) -> tuple:
 
 def _captures(in_team, in_month) -> tuple[CaptureRow, ...]:
     query = (
-        select(Capture.meeting_id, Capture.author_id, Capture.marks, Capture.rating_goals,
+        select(Capture.meeting_id, Capture.author_id, Capture.attendance, Capture.marks,
+               Capture.rating_goals,
                Capture.rating_tasks, Capture.rating_bond, Capture.delay_minutes)
         .join(Meeting, Meeting.id == Capture.meeting_id).join(Client)
         .where(in_team, in_month)
     )
     return tuple(
-        CaptureRow(meeting_id, author_id, tuple(marks or ()), goals, tasks, bond, delay or 0)
-        for meeting_id, author_id, marks, goals, tasks, bond, delay in db.session.execute(query)
+        CaptureRow(meeting, author, attendance, tuple(marks or ()), goals, tasks, bond, delay or 0)
+        for meeting, author, attendance, marks, goals, tasks, bond, delay in db.session.execute(
+            query)
     )
 
 
