@@ -63,8 +63,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app)
-    auth.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     templating.init_app(app)
 
 
@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from companion import admin, auth, clients, debriefs, home, reports
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(auth.account_bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(clients.bp)
     app.register_blueprint(admin.bp)

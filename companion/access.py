@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
@@ -48,6 +48,8 @@ def check_request():
     if roles is PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):  # the whole page goes to sign-in, not a fragment
+            return "", 401, {"HX-Redirect": url_for("auth.login")}
         return login_manager.unauthorized()
     if current_user.role not in roles:
         audit.record("access.denied", request.endpoint)

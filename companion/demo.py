@@ -12,6 +12,7 @@ from sqlalchemy import select
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
+from companion.passwords import hash_secret
 
 TEAMS = ("Demo team", "North team")
 USERS = (  # username, role, team
@@ -48,9 +49,15 @@ def demo_password() -> str:
     return stored.read_text().strip()
 
 
+def demo_pin() -> str:
+    """The PIN that unlocks an idle demo session: COMPANION_DEMO_PIN, else 123456."""
+    return os.environ.get("COMPANION_DEMO_PIN") or "123456"
+
+
 def logins_text() -> str:
     lines = [f"  {name:<8} {role:<6} {team or '(all teams)'}" for name, role, team in USERS]
-    return "Demo logins (password: {}):\n{}".format(demo_password(), "\n".join(lines))
+    return "Demo logins (password: {}, PIN after a pause: {}):\n{}".format(
+        demo_password(), demo_pin(), "\n".join(lines))
 
 
 def seed(today: date | None = None) -> None:
@@ -77,8 +84,11 @@ def _get_or_create_team(name: str) -> Team:
 
 
 def _get_or_create_user(name: str, role: str, team: Team | None) -> User:
-    existing = db.session.scalar(select(User).where(User.username == name))
-    return existing or operations.create_user(name, demo_password(), role, team)
+    user = db.session.scalar(select(User).where(User.username == name))
+    user = user or operations.create_user(name, demo_password(), role, team)
+    if not user.pin_hash:
+        user.pin_hash = hash_secret(demo_pin())
+    return user
 
 
 def _add_history(client, workers, phases, pattern, today) -> None:

@@ -1,6 +1,8 @@
 """Generic error pages with a correlation id; never a traceback, path or version."""
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from companion.extensions import db
@@ -15,9 +17,13 @@ MESSAGES = {
     500: "Something went wrong on our side. Nothing you entered was saved twice.",
     503: "The service is not available right now. Please try again shortly.",
 }
+# Never written back into a page: the user types these again.
+SECRET_FIELDS = frozenset({"csrf_token", "password", "new_password", "confirm", "pin", "code"})
+FORM_EXPIRED = "Your form had expired, please press save again."
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -39,3 +45,15 @@ def _unexpected_error(error: Exception):
     db.session.rollback()
     current_app.logger.exception("unhandled error, request id %s", g.get("request_id"))
     return _page(500)
+
+
+def _csrf_error(error: CSRFError):
+    """An expired or stale token: give the same form back with a fresh token, nothing lost."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in SECRET_FIELDS]
+    if any(name in SECRET_FIELDS - {"csrf_token"} for name in request.form):
+        fields = None  # a sign-in or account form: shown again empty, to be typed again
+    template = "_form_expired.html" if request.headers.get("HX-Request") else "form_expired.html"
+    headers = {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
+    return render_template(template, fields=fields, action=request.full_path.rstrip("?"),
+                           message=_(FORM_EXPIRED)), 400, headers

@@ -1,9 +1,10 @@
-"""Request ids and the security headers sent with every response."""
+"""Request ids, the client address behind trusted proxies, and the security headers."""
 
 import secrets
 
 from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,12 +22,17 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:  # only then is X-Forwarded-For trusted, and only that many hops of it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_assign_request_id)
     app.after_request(_add_headers)
 
 
 def _assign_request_id() -> None:
     g.request_id = secrets.token_hex(8)
+    # The user is looked up afresh for every request, even where a test shares one app context.
+    g.pop("_login_user", None)
 
 
 def _add_headers(response):
@@ -36,5 +42,6 @@ def _add_headers(response):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.headers.pop("Server", None)
     response.vary.add("HX-Request")
     return response

@@ -6,7 +6,7 @@ import pytest
 
 from companion import access
 
-PUBLIC_ENDPOINTS = {"auth.login", "home.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "static"}
 
 
 def _routes(app):

@@ -9,6 +9,8 @@ from companion.passwords import hash_secret
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_secret(PASSWORD)
+PIN = "480264"  # unlocks an idle-locked session
+PIN_HASH = hash_secret(PIN)
 
 
 @dataclass
@@ -23,7 +25,8 @@ class World:
 
 
 def _user(username, role, team):
-    user = User(username=username, password_hash=PASSWORD_HASH, role=role, team=team)
+    user = User(username=username, password_hash=PASSWORD_HASH, role=role, team=team,
+                pin_hash=PIN_HASH)
     db.session.add(user)
     return user
 

@@ -8,12 +8,10 @@ from companion import audit
 from companion.extensions import db
 from companion.models import Assignment, Client, Pair, Team, User
 from companion.models.base import ASSIGNMENT_ROLES, ROLES
-from companion.passwords import hash_secret
+from companion.passwords import hash_secret, password_problem
 
 CLIENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 128
 
 
 class AdminError(ValueError):
@@ -42,8 +40,9 @@ def create_user(username: str, password: str, role: str, team: Team | None) -> U
         raise AdminError(f"Unknown role {role!r}.")
     if role != "admin" and team is None:
         raise AdminError("Workers and leads belong to a team.")
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise AdminError(f"A password is {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+    problem = password_problem(password, username)
+    if problem:
+        raise AdminError(problem)
     if db.session.scalar(select(User).where(User.username == username)):
         raise AdminError(f"The username {username} is taken.")
     user = User(username=username, password_hash=hash_secret(password), role=role, team=team)
@@ -100,3 +99,25 @@ def pair_workers(first: User, second: User) -> Pair:
     db.session.flush()
     audit.record("pair.created", f"user:{low.id} user:{high.id}")
     return pair
+
+
+def set_active(user: User, active: bool) -> None:
+    """Disable or re-enable an account; disabling ends every session it has."""
+    user.active = active
+    if not active:
+        user.end_all_sessions()
+    audit.record("user.enabled" if active else "user.disabled", f"user:{user.id}")
+
+
+def end_sessions(user: User) -> None:
+    user.end_all_sessions()
+    audit.record("user.sessions_ended", f"user:{user.id}")
+
+
+def reset_second_factor(user: User) -> None:
+    """For a lost phone: the user sets up a new authenticator at the next sign-in."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.recovery_codes = []
+    user.end_all_sessions()
+    audit.record("mfa.reset", f"user:{user.id}")

@@ -1,7 +1,8 @@
 """Admin screens: one page of lists and small forms, each form posting to its own action."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
@@ -135,3 +136,50 @@ def create_pair():
         return _("Pair saved.")
 
     return _submit("pair_form", PairForm(), action)
+
+
+def _account_action(user_id: int, action, message: str):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id:
+        flash(_("You cannot do that to your own account here."))
+        return redirect(url_for("admin.index"), 303)
+    action(user)
+    db.session.commit()
+    flash(message % {"name": user.username})
+    return redirect(url_for("admin.index"), 303)
+
+
+@bp.post("/users/<int:user_id>/disable")
+@access.allow("admin")
+def disable_user(user_id: int):
+    return _account_action(
+        user_id, lambda u: operations.set_active(u, False),
+        _("%(name)s is disabled and signed out everywhere."),
+    )
+
+
+@bp.post("/users/<int:user_id>/enable")
+@access.allow("admin")
+def enable_user(user_id: int):
+    return _account_action(
+        user_id, lambda u: operations.set_active(u, True), _("%(name)s can sign in again.")
+    )
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@access.allow("admin")
+def end_sessions(user_id: int):
+    return _account_action(
+        user_id, operations.end_sessions, _("%(name)s is signed out on every device.")
+    )
+
+
+@bp.post("/users/<int:user_id>/reset-second-factor")
+@access.allow("admin")
+def reset_second_factor(user_id: int):
+    return _account_action(
+        user_id, operations.reset_second_factor,
+        _("%(name)s sets up a new second factor at the next sign-in."),
+    )
