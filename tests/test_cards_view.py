@@ -274,6 +274,17 @@ def test_a_rating_drop_shows_as_a_warning(app, client, auth, world):
     assert "Alliance rating by w1 fell since the previous meeting: bond 4 → 3" in page
 
 
+def test_a_rating_drop_still_shows_after_a_suggestion_was_dismissed(app, client, auth, world):
+    add_meeting_with_captures(app, world, 8, w1={"ratings": (4, 4, 4)})
+    add_meeting_with_captures(app, world, 1, w1={"ratings": (3, 3, 3), "marks": ["hostility"]})
+    auth.login("w1")
+    client.post(f"/clients/{world.clients['shared']}/suggestion/dismiss",
+                data={"suggestion": "crisis:crisis"})
+    page = text_of(client.get(card_url(world, "middle")))
+    assert "Crisis card suggested" not in page
+    assert "Alliance rating by w1 fell since the previous meeting" in page
+
+
 # Who may read a card
 
 

@@ -102,6 +102,18 @@ def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_captu
     assert "Suggested: open the crisis card" in page_of(client, world)
 
 
+def test_a_dismissed_suggestion_cannot_be_dismissed_or_confirmed_again(app, client, auth, world):
+    shared_meeting(app, world, 1, w1=["hostility"])
+    auth.login("w1")
+    client.post(url(world, "/suggestion/dismiss"), data={"suggestion": "crisis:crisis"})
+    for decision in ("dismiss", "confirm"):
+        response = client.post(url(world, f"/suggestion/{decision}"),
+                               data={"suggestion": "crisis:crisis"})
+        assert response.status_code == 409
+    assert len(fetch(app, select(SuggestionDecision))) == 1
+    assert phase_of(app, world) == "first_meetings"
+
+
 def test_a_confirm_for_a_suggestion_that_has_changed_saves_nothing(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
     auth.login("w1")

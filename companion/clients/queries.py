@@ -113,19 +113,20 @@ def seen_captures(client, user) -> tuple[list[Meeting], list[Capture]]:
 
 def suggestion_for(client, user) -> suggestions.Suggestion | None:
     _, captures = seen_captures(client, user)
-    return current_suggestion(client, captures, phase_history(client))
+    return unless_dismissed(client, current_suggestion(client, captures, phase_history(client)))
 
 
 def client_page(client, user, part: str = "beginning") -> dict:
     """Everything the client page shows, read in a fixed number of queries."""
     meetings, captures = seen_captures(client, user)
     history = phase_history(client)
-    suggestion = current_suggestion(client, captures, history)
+    rules = current_suggestion(client, captures, history)
+    suggestion = unless_dismissed(client, rules)
     merged = suggestions.merge_meetings(observations(captures))
     return card_context(client, part) | {
         "suggestion": suggestion,
         "next_step": next_step(client, user),
-        "warnings": open_warnings(merged, suggestion),
+        "warnings": open_warnings(merged, suggestion, rules.flags),
         "timeline": timeline(meetings, captures, user),
         "grid": grid(merged),
         "history": history,
@@ -157,15 +158,18 @@ def phase_history(client) -> list[PhaseChange]:
     ).all()
 
 
-def current_suggestion(client, captures, history) -> suggestions.Suggestion | None:
-    """The rules' suggestion from the captures the viewer may see; None if it was dismissed
-    and no newer capture has come in since."""
+def current_suggestion(client, captures, history) -> suggestions.Suggestion:
+    """The rules' suggestion from the captures the viewer may see."""
     latest = history[0] if history and history[0].to_phase == client.phase else None
-    suggestion = suggestions.suggest(
+    return suggestions.suggest(
         client.phase, observations(captures), local_today(),
         phase_since=local_date(latest.changed_at) if latest else None,
         phase_before_crisis=latest.from_phase if latest else None,
     )
+
+
+def unless_dismissed(client, suggestion) -> suggestions.Suggestion | None:
+    """The suggestion, or None if it was dismissed and no newer capture has come in since."""
     dismissed = db.session.scalars(
         select(SuggestionDecision.last_capture_id).where(
             SuggestionDecision.client_id == client.id,
@@ -209,8 +213,9 @@ def _written_at(capture: Capture) -> datetime:
     return max(capture.recorded_at, capture.updated_at or capture.recorded_at)
 
 
-def open_warnings(merged, suggestion) -> list[str]:
-    """Warning signs of the latest meeting held, a crisis suggestion, and rating drops."""
+def open_warnings(merged, suggestion, flags) -> list[str]:
+    """Warning signs of the latest meeting held, a crisis suggestion not dismissed, and
+    rating drops."""
     labels = content().vocabulary.by_id
     warnings = []
     latest = next((m for m in merged if m.attended), None)
@@ -219,8 +224,7 @@ def open_warnings(merged, suggestion) -> list[str]:
         warnings.append(f"{signs} (meeting on {latest.held_on.day} {latest.held_on:%b})")
     if suggestion and suggestion.kind == "crisis":
         warnings.append("Crisis card suggested: " + "; ".join(suggestion.reasons))
-    if suggestion:
-        warnings += [flag[0].upper() + flag[1:] for flag in suggestion.flags]
+    warnings += [flag[0].upper() + flag[1:] for flag in flags]
     return warnings
 
 
