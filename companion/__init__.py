@@ -69,13 +69,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from companion import admin, auth, clients, debriefs, home, reports
+    from companion import admin, auditlog, auth, clients, debriefs, home, reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(auth.account_bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(clients.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(auditlog.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(debriefs.bp)
 

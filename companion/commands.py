@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from companion import demo, reports
+from companion import demo, reports, retention
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Team, User
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     for command in (create_team, create_user, create_client, assign, seed_demo):
         app.cli.add_command(command)
     app.cli.add_command(reports.report_cli)
+    retention.init_app(app)
 
 
 def _team(name: str | None) -> Team | None:

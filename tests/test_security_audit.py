@@ -1,0 +1,96 @@
+"""The audit log: what is recorded, who may read it, and that it never holds secrets."""
+
+import logging
+import time
+
+import pyotp
+import pytest
+from sqlalchemy import select, text
+
+from companion.extensions import db
+from companion.models import AuditEntry, User
+from tests.world import PASSWORD, PIN
+
+CANARY_NOTE = "canary-note-7f3a"
+
+
+def _entries(app):
+    with app.app_context():
+        return db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+
+
+def test_security_events_are_recorded_with_who_what_when_and_request(app, client, auth, world):
+    auth.login("w1", "wrong password")
+    auth.login("w1")
+    client.get(f"/clients/{world.clients['shared']}")
+    client.get(f"/clients/{world.clients['other_team']}")
+    client.get("/admin/")
+    auth.logout()
+    entries = _entries(app)
+    actions = [e.action for e in entries]
+    for action in ("login.failed", "login", "client.view", "access.denied", "logout"):
+        assert action in actions
+    view = next(e for e in entries if e.action == "client.view")
+    assert view.username == "w1" and view.role == "worker" and view.request_id
+    assert view.subject == f"client:{world.clients['shared']}" and view.at is not None
+
+
+def test_the_audit_log_cannot_be_changed_or_emptied(app, client, auth, world):
+    auth.login("w1")
+    with app.app_context():
+        for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(Exception, match="append-only"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+
+
+def test_a_lead_sees_their_teams_trail_and_not_another_teams(app, client, auth, world):
+    other = app.test_client()
+    other.post("/login", data={"username": "b1", "password": PASSWORD})
+    other.get(f"/clients/{world.clients['other_team']}")
+    auth.login("w1")
+    client.get(f"/clients/{world.clients['shared']}")
+    auth.logout()
+    auth.login("lead")
+    page = client.get("/audit/team").get_data(as_text=True)
+    assert f"client:{world.clients['shared']}" in page
+    assert f"client:{world.clients['other_team']}" not in page and "b1" not in page
+
+
+def test_an_admin_sees_account_events_but_no_client_reads(app, client, auth, world):
+    auth.login("w1")
+    client.get(f"/clients/{world.clients['shared']}")
+    auth.logout()
+    auth.login("admin")
+    client.post(f"/admin/users/{world.users['w2']}/end-sessions")
+    page = client.get("/audit/accounts").get_data(as_text=True)
+    assert "user.sessions_ended" in page and "login" in page
+    assert "client.view" not in page
+
+
+def test_logs_and_audit_never_hold_passwords_codes_pins_cookies_or_notes(
+    app, client, auth, world, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with app.app_context():
+        db.session.get(User, world.users["w1"]).totp_secret = secret
+        db.session.commit()
+    auth.login("w1", "wrong password canary")
+    auth.login("w1")
+    code = pyotp.TOTP(secret).at(time.time())
+    client.post("/login/code", data={"code": code})
+    cookie = client.get_cookie("session").value
+    client.post(f"/clients/{world.clients['shared']}/milestones",
+                data={"title": CANARY_NOTE})
+    with client.session_transaction() as session:
+        session["seen"] = 0
+    client.get("/")
+    client.post("/unlock", data={"pin": PIN})
+    client.post("/account/password", data={"password": PASSWORD, "new_password": "canary pw 42",
+                                           "confirm": "canary pw 42"})
+    logged = caplog.text + "\n".join(
+        f"{e.action} {e.subject} {e.username}" for e in _entries(app))
+    for canary in ("wrong password canary", PASSWORD, "canary pw 42", code, PIN, cookie,
+                   secret, CANARY_NOTE):
+        assert canary not in logged, canary
