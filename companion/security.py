@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     if proxies:  # only then is X-Forwarded-For trusted, and only that many hops of it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_assign_request_id)
+    app.before_request(_refuse_control_characters)
     app.after_request(_add_headers)
 
 
@@ -33,6 +34,20 @@ def _assign_request_id() -> None:
     g.request_id = secrets.token_hex(8)
     # The user is looked up afresh for every request, even where a test shares one app context.
     g.pop("_login_user", None)
+
+
+# NUL and other C0 control characters (tab, newline and carriage return aside) have no place
+# in anything a person types; PostgreSQL refuses NUL outright.
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def _refuse_control_characters():
+    lists = [*request.args.listvalues()]
+    if request.method != "GET":
+        lists += request.form.listvalues()
+    values = [value for values in lists for value in values]
+    if any(value != value.translate(_CONTROL) for value in values):
+        abort(400)
 
 
 def _add_headers(response):
