@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from companion.access import visible_clients
+from companion.capture.operations import uncaptured_meetings
 from companion.extensions import db
 from companion.models import Assignment, Client, Meeting, Team, User
 
@@ -26,7 +27,11 @@ def clients_with_last_meeting(user) -> list[tuple[Client, object]]:
 
 
 def worker_overview(user) -> dict:
-    return {"clients": clients_with_last_meeting(user)}
+    """Meetings still to capture, newest first, then the worker's clients: two statements."""
+    return {
+        "uncaptured": uncaptured_meetings(user),
+        "clients": clients_with_last_meeting(user),
+    }
 
 
 def lead_overview(user) -> dict:

@@ -1,5 +1,13 @@
 """Home by role, health check, headers and error pages."""
 
+from datetime import date, time, timedelta
+
+import pytest
+from flask import g
+from sqlalchemy import event
+
+from companion.extensions import db
+from companion.models import Capture, Meeting, MeetingWorker
 from tests.conftest import make_app
 
 
@@ -63,3 +71,69 @@ def test_unexpected_error_is_a_generic_500_with_a_reference(app, client, auth, w
     page = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "secret internal detail" not in page and response.headers["X-Request-Id"] in page
+
+
+def test_worker_home_shows_meetings_not_yet_captured_with_one_tap_to_capture(
+    client, auth, world
+):
+    auth.login("w1")
+    page = client.get("/").get_data(as_text=True)
+    assert "Not yet captured" in page
+    assert f'href="/meetings/{world.meetings["shared"]}/capture"' in page
+    assert f'href="/clients/{world.clients["shared"]}/capture"' in page
+    assert page.index("Not yet captured") < page.index('id="client-list"')
+
+
+def test_lead_home_has_no_capture_buttons(client, auth, world):
+    auth.login("lead")
+    page = client.get("/").get_data(as_text=True)
+    assert "/capture" not in page and "Not yet captured" not in page
+
+
+def _add_captures(app, world, first, last):
+    """Meetings of the shared client numbered first..last-1, each captured by w1 only."""
+    with app.app_context():
+        for number in range(first, last):
+            held_on = date.today() - timedelta(days=number + 2)
+            meeting = Meeting(client_id=world.clients["shared"], held_on=held_on,
+                              starts_at=time(10), length_minutes=60, attendance="held",
+                              workers=[MeetingWorker(user_id=world.users["w1"]),
+                                       MeetingWorker(user_id=world.users["w2"])])
+            db.session.add(meeting)
+            db.session.add(Capture(meeting=meeting, author_id=world.users["w1"],
+                                   idempotency_key=f"key-{number:05d}-" + "x" * 20,
+                                   attendance="held", held_on=held_on, starts_at=time(10),
+                                   length_minutes=60, marks=["relaxed"]))
+        db.session.commit()
+
+
+def _statements_for_home(app, client):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    g.pop("_login_user", None)  # pytest-flask keeps one app context (g, session) across requests
+    db.session.remove()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("username", ["w1", "w2"])
+def test_home_runs_as_many_statements_with_500_captures_as_with_5(
+    app, client, auth, world, username
+):
+    _add_captures(app, world, 0, 5)
+    auth.login(username)
+    few = _statements_for_home(app, client)
+    _add_captures(app, world, 5, 500)
+    many = _statements_for_home(app, client)
+    assert few == many
+    assert few <= 6

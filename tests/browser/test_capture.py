@@ -1,0 +1,166 @@
+"""Quick capture on a phone: at most 8 taps from home to saved, one record per save, and an
+unsent capture survives a reload or a sign-in in between."""
+
+import re
+from datetime import date
+
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from companion.extensions import db
+from companion.models import Capture
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, sign_in
+
+
+class Taps:
+    """Clicks through this, so the test counts every tap a worker makes."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, locator):
+        self.count += 1
+        locator.click()
+
+
+def _captures_with_key(live_app, key):
+    with live_app.app_context():
+        return db.session.scalars(
+            select(Capture).options(joinedload(Capture.meeting))
+            .where(Capture.idempotency_key == key)
+        ).all()
+
+
+def _key(page):
+    return page.locator("#capture-form input[name=idempotency_key]").input_value()
+
+
+def _chip(page, label):
+    return page.locator("label.chip", has_text=label)
+
+
+def _rating(page, legend, value):
+    group = page.get_by_role("group", name=re.compile(f"^{legend}"))
+    return group.locator("label.segment", has_text=re.compile(f"^{value}$"))
+
+
+def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
+    sign_in(page, "worker1")
+    tap = Taps()
+    tap(page.get_by_role("link", name="Capture K-102"))
+    page.wait_for_selector("#capture-form")
+    assert page.get_by_role("radio", name="Held").is_checked()
+    key = _key(page)
+    for label in ("Relaxed, enjoys talking", "More change talk", "Talks about life after"):
+        tap(_chip(page, label))
+    for legend in ("Goals", "Tasks", "Bond"):
+        tap(_rating(page, legend, 4))
+    tap(page.get_by_role("button", name="Save"))
+    page.get_by_text("Capture saved.").wait_for()
+    assert tap.count == 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    [capture] = _captures_with_key(live_app, key)
+    assert capture.marks == ["relaxed", "change_talk_up", "life_after_release"]
+    assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (4, 4, 4)
+    assert capture.attendance == "held" and capture.held_on == date.today()
+
+
+def test_a_double_tap_on_save_stores_one_capture(page, live_app):
+    sign_in(page, "worker1")
+    page.get_by_role("link", name="Capture K-101").click()
+    page.wait_for_selector("#capture-form")
+    key = _key(page)
+    _chip(page, "Fewer lies").click()
+    page.get_by_role("button", name="Save").dblclick()
+    page.get_by_text("Capture saved").wait_for()
+    page.wait_for_timeout(300)
+    assert len(_captures_with_key(live_app, key)) == 1
+
+
+def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, live_app):
+    context = browser.new_context(viewport=PHONE, base_url=live_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "worker1")
+        page.goto(page.url.rstrip("/") + "/")
+        page.get_by_role("link", name="Capture K-103").click()
+        page.wait_for_selector("#capture-form")
+        key = _key(page)
+        _chip(page, "Distrust or paranoia").click()
+        page.get_by_role("button", name="Save").dblclick()
+        page.wait_for_url(re.compile(r"/clients/\d+$"))
+        page.wait_for_timeout(300)
+        assert len(_captures_with_key(live_app, key)) == 1
+    finally:
+        context.close()
+
+
+def test_a_saved_capture_shows_on_the_client_page(page, live_app):
+    sign_in(page, "worker1")
+    page.get_by_role("link", name="Capture K-106").click()
+    page.wait_for_selector("#capture-form")
+    key = _key(page)
+    _chip(page, "Concrete plans").click()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Back to K-106").click()
+    [capture] = _captures_with_key(live_app, key)
+    page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
+    assert date.today().strftime("%d %b") in page.locator("#timeline").inner_text()
+
+
+def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):
+    sign_in(page, "worker2")
+    page.get_by_role("link", name="Capture K-105").click()
+    page.wait_for_selector("#capture-form")
+    key = _key(page)
+    _chip(page, "Open posture").click()
+    _chip(page, "Distrust").click()
+    page.get_by_label("Short note").fill("Arrived late, settled after ten minutes.")
+    page.reload()
+    page.wait_for_selector("#capture-form")
+    assert page.get_by_text("Your unsaved entries were restored").is_visible()
+    assert page.get_by_role("checkbox", name="More open posture").is_checked()
+    assert page.get_by_role("checkbox", name="Distrust or paranoia").is_checked()
+    assert page.get_by_label("Short note").input_value().startswith("Arrived late")
+    assert page.locator("#note-count").inner_text() == "40 / 500"
+    assert _key(page) == key
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Capture saved.").wait_for()
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('draft:'))") == []
+    [capture] = _captures_with_key(live_app, key)
+    assert capture.marks == ["open_posture", "distrust"]
+
+
+def test_a_capture_survives_a_session_that_ended_before_save(page, context, live_app):
+    sign_in(page, "worker2")
+    page.get_by_role("link", name="Capture K-104").click()
+    page.wait_for_selector("#capture-form")
+    key = _key(page)
+    _chip(page, "Relaxed").click()
+    _rating(page, "Bond", 3).click()
+    context.clear_cookies()  # the session ends while the worker is typing
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/login?next=*")
+    page.get_by_label("Username").fill("worker2")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/capture")
+    assert page.get_by_role("checkbox", name="Relaxed, enjoys talking").is_checked()
+    assert _key(page) == key
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Capture saved.").wait_for()
+    [capture] = _captures_with_key(live_app, key)
+    assert capture.rating_bond == 3 and capture.marks == ["relaxed"]
+
+
+def test_the_capture_screen_passes_axe_accessibility_checks(page):
+    sign_in(page, "worker1")
+    axe = Axe()
+    result = axe.run(page)
+    assert result.violations_count == 0, result.generate_report()
+    page.get_by_role("link", name="Capture K-101").click()
+    page.wait_for_selector("#capture-form")
+    page.locator("#practice summary").click()
+    result = axe.run(page)
+    assert result.violations_count == 0, result.generate_report()
