@@ -45,6 +45,18 @@ def _rating(page, legend, value):
     return group.locator("label.segment", has_text=re.compile(f"^{value}$"))
 
 
+def _drafts_once_settled(page, tries=50):
+    """The drafts left in sessionStorage, waiting for the saved fragment to settle (CSP forbids
+    wait_for_function's eval)."""
+    drafts = None
+    for _ in range(tries):
+        drafts = page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('draft:'))")
+        if not drafts:
+            break
+        page.wait_for_timeout(100)
+    return drafts
+
+
 def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
     sign_in(page, "worker1")
     tap = Taps()
@@ -127,7 +139,7 @@ def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(pag
     assert _key(page) == key
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Capture saved.").wait_for()
-    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('draft:'))") == []
+    assert _drafts_once_settled(page) == []
     [capture] = _captures_with_key(live_app, key)
     assert capture.marks == ["open_posture", "distrust"]
 
