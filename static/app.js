@@ -126,8 +126,9 @@
     return element && element.closest ? element.closest("form[data-draft]") : null;
   }
 
-  // Only our own capture fragments replace the form; a sign-in page means the session ended
-  // (go there, the draft waits), anything else leaves the form and its entries in place.
+  // Only our own capture fragments (or an answer that names its own target, like "form
+  // expired, save again") replace the form; a sign-in page means the session ended (go there,
+  // the draft waits); anything else leaves the form and its entries in place.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = captureForm(event);
     if (!form) { return; }
@@ -137,7 +138,8 @@
       event.detail.shouldSwap = false;
       saveDraft(form);
       window.location.assign(xhr.responseURL);
-    } else if (!/id="capture-(form|saved|summary)"/.test(xhr.responseText || "")) {
+    } else if (!xhr.getResponseHeader("HX-Retarget") &&
+               !/id="capture-(form|saved|summary)"/.test(xhr.responseText || "")) {
       event.detail.shouldSwap = false;
       var status = form.querySelector("[data-draft-status]");
       showStatus(form, (status && status.getAttribute("data-failed")) + " (" + xhr.status + ")");

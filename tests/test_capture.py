@@ -1,6 +1,7 @@
 """Quick capture through the client: validation, idempotent saves, pairs, access, edits."""
 
 import re
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ def sign_in(app, client, world):
             session.clear()
             session["_user_id"] = ident
             session["_fresh"] = True
+            session["login_at"] = session["seen"] = int(time_module.time())
         g.pop("_login_user", None)  # pytest-flask keeps one app context, and g, across requests
 
     return sign_in
@@ -432,15 +434,16 @@ def test_opening_an_already_captured_meeting_leads_to_the_edit(app, client, sign
     assert response.status_code == 303 and response.headers["Location"].endswith("/edit")
 
 
-def test_a_capture_posted_after_the_session_ended_is_sent_to_sign_in(
+def test_a_capture_posted_with_an_expired_form_comes_back_with_its_key_and_saves_nothing(
     database_url, engine_name, tmp_path, world
 ):
     from tests.conftest import make_app
 
     app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    url = _new_url(world)
-    response = client.post(url, data=_form(world, "k" * 32), headers={"HX-Request": "true"})
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=%2Fclients%2F")
-    assert client.post("/login", data={}).status_code == 400  # sign-in itself stays a 400
+    response = client.post(_new_url(world), data=_form(world, "k" * 32, note="kept"),
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 400 and response.headers["HX-Retarget"] == "#main"
+    page = response.get_data(as_text=True)
+    assert 'name="idempotency_key" value="' + "k" * 32 + '"' in page and "Save again" in page
+    assert _count(app, Capture) == 0
