@@ -60,7 +60,7 @@ def _drafts_once_settled(page, tries=50):
 def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
     sign_in(page, "worker1")
     tap = Taps()
-    tap(page.get_by_role("link", name="Capture K-102"))
+    tap(page.get_by_role("link", name="Capture K-102", exact=True))
     page.wait_for_selector("#capture-form")
     assert page.get_by_role("radio", name="Held").is_checked()
     key = _key(page)
@@ -80,7 +80,7 @@ def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
 
 def test_a_double_tap_on_save_stores_one_capture(page, live_app):
     sign_in(page, "worker1")
-    page.get_by_role("link", name="Capture K-101").click()
+    page.get_by_role("link", name="Capture K-101", exact=True).click()
     page.wait_for_selector("#capture-form")
     key = _key(page)
     _chip(page, "Fewer lies").click()
@@ -96,7 +96,7 @@ def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, l
     try:
         sign_in(page, "worker1")
         page.goto(page.url.rstrip("/") + "/")
-        page.get_by_role("link", name="Capture K-103").click()
+        page.get_by_role("link", name="Capture K-103", exact=True).click()
         page.wait_for_selector("#capture-form")
         key = _key(page)
         _chip(page, "Distrust or paranoia").click()
@@ -110,7 +110,7 @@ def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, l
 
 def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     sign_in(page, "worker1")
-    page.get_by_role("link", name="Capture K-106").click()
+    page.get_by_role("link", name="Capture K-106", exact=True).click()
     page.wait_for_selector("#capture-form")
     key = _key(page)
     _chip(page, "Concrete plans").click()
@@ -123,7 +123,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
 
 def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):
     sign_in(page, "worker2")
-    page.get_by_role("link", name="Capture K-105").click()
+    page.get_by_role("link", name="Capture K-105", exact=True).click()
     page.wait_for_selector("#capture-form")
     key = _key(page)
     _chip(page, "Open posture").click()
@@ -146,7 +146,7 @@ def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(pag
 
 def test_a_capture_survives_a_session_that_ended_before_save(page, context, live_app):
     sign_in(page, "worker2")
-    page.get_by_role("link", name="Capture K-104").click()
+    page.get_by_role("link", name="Capture K-104", exact=True).click()
     page.wait_for_selector("#capture-form")
     key = _key(page)
     _chip(page, "Relaxed").click()
@@ -172,7 +172,7 @@ def test_the_capture_screen_passes_axe_accessibility_checks(page):
     axe = Axe()
     result = axe.run(page)
     assert result.violations_count == 0, result.generate_report()
-    page.get_by_role("link", name="Capture K-101").click()
+    page.get_by_role("link", name="Capture K-101", exact=True).click()
     page.wait_for_selector("#capture-form")
     page.locator("#practice summary").click()
     result = axe.run(page)
