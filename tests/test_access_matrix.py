@@ -62,6 +62,12 @@ EXPECTED = {
     "debriefs.close POST": (302, 303, 303, 404, 403, 403, 403),
     "debriefs.pairs GET": (302, 200, 200, 200, 200, 200, 403),
     "debriefs.pair GET": (302, 200, 200, 404, 200, 404, 403),
+    "capture.new GET": (302, 200, 200, 404, 403, 403, 403),
+    "capture.new POST": (302, 422, 422, 404, 403, 403, 403),
+    "capture.meeting GET": (302, 303, 303, 404, 403, 403, 403),  # both have captured it
+    "capture.meeting POST": (302, 303, 303, 404, 403, 403, 403),
+    "capture.edit GET": (302, 200, 404, 404, 403, 403, 403),  # w1's capture
+    "capture.edit POST": (302, 422, 404, 404, 403, 403, 403),
     "reports.index GET": (302, 403, 403, 403, 200, 200, 403),
     "reports.monthly GET": (302, 403, 403, 403, 200, 404, 403),
 }
@@ -71,6 +77,7 @@ URL_VALUES = {
     "meeting_id": lambda ids: (ids["meeting"], ids["other_meeting"]),
     "milestone_id": lambda ids: (ids["milestone"], ids["other_milestone"]),
     "pair_id": lambda ids: (ids["pair"], ids["other_pair"]),
+    "capture_id": lambda ids: (ids["capture"], ids["other_capture"]),
     "team_id": lambda ids: (ids["team"], ids["other_team"]),
     "user_id": lambda ids: (ids["target_user"], None),
     "part": lambda ids: ("middle", None),
@@ -106,8 +113,9 @@ def _ids(app, world) -> dict:
                       for name in ("shared", "other_team")]
         other_pair = Pair(team_id=world.other_team, first_id=world.users["b1"],
                           second_id=_second_worker(world))
-        captures = [_capture(world.meetings["shared"], world.users[name], name)
-                    for name in ("w1", "w2")]
+        captures = [_capture(world.meetings[meeting], world.users[name], name)
+                    for meeting, name in (("shared", "w1"), ("shared", "w2"),
+                                          ("other_team", "b1"))]
         db.session.add_all([*milestones, other_pair, *captures])
         db.session.commit()
         pair = db.session.scalar(select(Pair.id).where(Pair.team_id == world.team))
@@ -118,6 +126,7 @@ def _ids(app, world) -> dict:
             "pair": pair, "other_pair": other_pair.id,
             "team": world.team, "other_team": world.other_team,
             "target_user": world.users["b1"],
+            "capture": captures[0].id, "other_capture": captures[2].id,
         }
 
 
