@@ -1,7 +1,8 @@
 """Benchmark the monthly PDF for synthetic teams of 5, 25 and 100 workers.
 
     .venv/bin/python bench/report.py                    # SQLite, all sizes
-    .venv/bin/python bench/report.py --postgres URL     # also on PostgreSQL (a scratch database)
+    .venv/bin/python bench/report.py --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
+                                    # also on PostgreSQL, in a scratch database made and dropped
 
 Each size runs in its own process (clean peak memory) against a scratch database: every worker
 has four clients met weekly (about 4 meetings per worker-week), pairs share one client each,
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -175,25 +177,45 @@ def measure(size: int, database_url: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", help="a PostgreSQL URL whose database may be emptied")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is "
+                        "created on it for the run and dropped afterwards")
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.size:
         print(json.dumps(measure(args.size, args.url)))
         return
-    engines = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
-    for engine, url in engines:
-        rows = []
-        for size in SIZES:
-            if engine == "sqlite":
-                url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite"
-            result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
-                [sys.executable, __file__, "--size", str(size), "--url", url],
-                check=True, capture_output=True, text=True,
-            )
-            rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
-        _print(engine, rows)
+    _print("sqlite", [
+        _run(size, f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite") for size in SIZES
+    ])
+    if args.postgres:
+        with _scratch_postgres(args.postgres) as url:
+            _print("postgresql", [_run(size, url) for size in SIZES])
+
+
+def _run(size: int, url: str) -> dict:
+    """One size in a fresh process, so that its peak memory is its own."""
+    result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+        [sys.executable, __file__, "--size", str(size), "--url", url],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def _scratch_postgres(server: str):
+    from sqlalchemy import create_engine, text
+
+    name = f"companion_bench_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _print(engine: str, rows: list[dict]) -> None:

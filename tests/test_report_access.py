@@ -119,6 +119,12 @@ def test_the_cli_refuses_bad_teams_and_months(runner, world, tmp_path, args, mes
     assert not out.exists()
 
 
+def test_the_cli_says_when_it_cannot_write_the_file(runner, world, tmp_path):
+    result = runner.invoke(args=["report", "monthly", "--team", "Team A", "--month", "2026-10",
+                                 "--out", str(tmp_path / "missing" / "x.pdf")])
+    assert result.exit_code == 1 and "cannot write" in result.output
+
+
 def _grow_team(team_id: int, worker_id: int, clients: int, month: date) -> None:
     """Clients with two captured meetings each in `month`."""
     for number in range(clients):

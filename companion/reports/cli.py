@@ -32,8 +32,12 @@ def monthly(team_name: str, month: str, out: Path):
     except MonthError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
     pdf = operations.monthly_report_pdf(team, first)
-    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pdf)
+    try:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pdf)
+    except OSError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     db.session.commit()
     click.echo(f"{out}: {team.name}, {month}, {len(pdf) // 1024 + 1} KB")

@@ -1,5 +1,7 @@
 """The lead's reports page and the PDF download; only the team's own lead gets either."""
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
@@ -15,7 +17,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 def load_team(team_id: int) -> Team:
     """The lead's own team, else 404 (and an audit entry): no one else gets its reports."""
-    if current_user.role != "lead" or current_user.team_id != team_id:
+    if current_user.role != "lead" or team_id is None or current_user.team_id != team_id:
         audit.record("access.denied", f"team:{team_id}")
         db.session.commit()
         abort(404)
@@ -26,7 +28,9 @@ def load_team(team_id: int) -> Team:
 @access.allow("lead")
 def index():
     team = load_team(current_user.team_id)
-    months = [(key, month_label(parse_month(key))) for key in queries.months_with_data(team.id)]
+    this_month = month_key(date.today())
+    months = [(key, month_label(parse_month(key)), key == this_month)
+              for key in queries.months_with_data(team.id)]
     error = None
     if "month" in request.args:
         try:
