@@ -14,6 +14,7 @@ INK, GREY, LIGHT = "#111", "#666", "#bbb"
 CELL, STRIP_HEIGHT, BASELINE = 30, 72, 42
 STRIP_MAX_WIDTH = 380  # CSS px: the left column of a client block
 BAR_WIDTH = 280
+BEZIER_CIRCLE = 0.5523  # control point distance of a quarter circle, in radii
 DIGIT_WIDTH = 0.556  # advance of a digit in Liberation Sans / Arial, in em
 SERIES = (  # part, dash pattern, marker shape
     ("goals", None, "circle"),
@@ -79,10 +80,34 @@ def _labels(labels: Iterable[tuple[float, float, object]], size: float = 8) -> l
     return [_el("text", "".join(chars), x=" ".join(xs), y=" ".join(ys), font_size=size)]
 
 
+def _curves(start: tuple[float, float], segments) -> str:
+    """Path data: move to `start`, then one cubic curve per (control, control, end)."""
+    def point(p: tuple[float, float]) -> str:
+        return f"{p[0]:.1f} {p[1]:.1f}"
+
+    return f"M{point(start)}" + "".join(f"C{point(a)} {point(b)} {point(c)}"
+                                         for a, b, c in segments)
+
+
 def _circle(x: float, y: float, r: float) -> str:
-    """A circle as path data, so that many circles can share one path element."""
-    return (f"M{_value(x - r)} {_value(y)}a{r} {r} 0 1 0 {_value(2 * r)} 0"
-            f"a{r} {r} 0 1 0 {_value(-2 * r)} 0Z")
+    """A circle as four cubic curves (cheaper for WeasyPrint than arcs), so that many circles
+    can share one path element."""
+    k = r * BEZIER_CIRCLE
+    return _curves((x + r, y), [
+        ((x + r, y + k), (x + k, y + r), (x, y + r)),
+        ((x - k, y + r), (x - r, y + k), (x - r, y)),
+        ((x - r, y - k), (x - k, y - r), (x, y - r)),
+        ((x + k, y - r), (x + r, y - k), (x + r, y)),
+    ]) + "Z"
+
+
+def _half_circle(x: float, y: float, r: float) -> str:
+    """The left half of a circle, filled for a meeting cut short."""
+    k = r * BEZIER_CIRCLE
+    return _curves((x, y - r), [
+        ((x - k, y - r), (x - r, y - k), (x - r, y)),
+        ((x - r, y + k), (x - k, y + r), (x, y + r)),
+    ]) + "Z"
 
 
 def _glyph_paths(attendance: str, x: float, y: float, r: float = 5) -> dict[str, str]:
@@ -91,8 +116,7 @@ def _glyph_paths(attendance: str, x: float, y: float, r: float = 5) -> dict[str,
     if attendance == "held":
         return {"filled": _circle(x, y, r)}
     if attendance == "cut_short":
-        half = f"M{_value(x)} {_value(y - r)}A{r} {r} 0 0 0 {_value(x)} {_value(y + r)}Z"
-        return {"filled": half, "outline": _circle(x, y, r)}
+        return {"filled": _half_circle(x, y, r), "outline": _circle(x, y, r)}
     if attendance == "no_show":
         d = r * 0.6
         cross = (f"M{_value(x - d)} {_value(y - d)}L{_value(x + d)} {_value(y + d)}"
