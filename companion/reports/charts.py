@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup
 
-from companion.reports.figures import MeetingMarks, RatingPoint
+from companion.reports.blocks import MeetingMarks, RatingPoint
 
 INK, GREY, LIGHT = "#111", "#666", "#bbb"
 CELL, STRIP_HEIGHT, BASELINE = 30, 72, 42
