@@ -5,10 +5,12 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from companion import demo_captures
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
@@ -24,18 +26,26 @@ USERS = (  # username, role, team
     ("worker3", "worker", "North team"),
 )
 PAIRS = (("worker1", "worker2"),)
-# code, team, workers (first is the lead worker), phase path (oldest first), meeting pattern
+FIRST = (("first_meetings", 0),)
+TO_CHANGE_WORK = (("first_meetings", 0), ("change_work", 8))
+# code, team, workers (first is the lead worker), phases with the week each began, pattern
 CLIENTS = (
-    ("K-101", "Demo team", ("worker1", "worker2"), ("first_meetings",), "steady"),
-    ("K-102", "Demo team", ("worker1", "worker2"), ("first_meetings", "change_work"), "steady"),
-    ("K-103", "Demo team", ("worker1",), ("first_meetings", "crisis"), "crisis"),
-    ("K-104", "Demo team", ("worker2",), ("before_first_meeting",), "none"),
-    ("K-105", "Demo team", ("worker2",), ("first_meetings",), "no_shows"),
-    ("K-106", "Demo team", ("worker1",), ("first_meetings", "change_work"), "steady"),
-    ("N-201", "North team", ("worker3",), ("first_meetings",), "steady"),
-    ("N-202", "North team", ("worker3",), ("first_meetings", "change_work"), "steady"),
+    ("K-101", "Demo team", ("worker1", "worker2"), FIRST, "steady"),
+    ("K-102", "Demo team", ("worker1", "worker2"), TO_CHANGE_WORK, "steady"),
+    ("K-103", "Demo team", ("worker1",), (("first_meetings", 0), ("crisis", 10)), "crisis"),
+    ("K-104", "Demo team", ("worker2",), (("before_first_meeting", 0),), "none"),
+    ("K-105", "Demo team", ("worker2",), FIRST, "no_shows"),
+    ("K-106", "Demo team", ("worker1",), (("first_meetings", 0), ("change_work", 9)), "steady"),
+    ("N-201", "North team", ("worker3",), FIRST, "steady"),
+    ("N-202", "North team", ("worker3",), TO_CHANGE_WORK, "steady"),
 )
 HISTORY_WEEKS = 13
+PHASE_REASONS = {
+    "before_first_meeting": "Referred to the team",
+    "first_meetings": "First meeting arranged",
+    "change_work": "Change talk in most recent meetings, talks about life after release",
+    "crisis": "Hostile in two meetings, says he wants to stop",
+}
 
 
 def demo_password() -> str:
@@ -92,24 +102,31 @@ def _get_or_create_user(name: str, role: str, team: Team | None) -> User:
 
 
 def _add_history(client, workers, phases, pattern, today) -> None:
-    """Phase changes and weekly meetings over the last three months."""
+    """Phase changes, weekly meetings over the last three months and what was captured."""
     rng = random.Random(client.code)  # noqa: S311  # nosec B311
     start = today - timedelta(weeks=HISTORY_WEEKS)
     previous = None
-    for step, phase in enumerate(phases):
-        when = start + timedelta(weeks=step * 7)
+    for phase, week in phases:
+        when = start + timedelta(weeks=week) - timedelta(days=1)
+        reason = PHASE_REASONS[phase]
         db.session.add(PhaseChange(client=client, from_phase=previous, to_phase=phase,
-                                   changed_by_id=workers[0].id, reason="Demo history",
-                                   changed_at=datetime.combine(when, time(9))))
+                                   changed_by_id=workers[0].id, reason=reason,
+                                   changed_at=datetime.combine(when, time(17))))
         previous = phase
-    client.phase = phases[-1]
-    if pattern == "none":
-        return
-    for week in range(HISTORY_WEEKS):
+    client.phase = phases[-1][0]
+    meetings = []
+    for week in range(HISTORY_WEEKS if pattern != "none" else 0):
         held_on = start + timedelta(weeks=week, days=rng.randint(0, 3))
         if held_on >= today:
             break
-        db.session.add(_meeting(client, workers, held_on, _attendance(pattern, week, rng)))
+        meeting = _meeting(client, workers, held_on, _attendance(pattern, week, rng))
+        db.session.add(meeting)
+        meetings.append((week, meeting))
+    phase_in_week = {week: next(p for p, begun in reversed(phases) if begun <= week)
+                     for week in range(HISTORY_WEEKS)}
+    story = demo_captures.Story(client.code, pattern, workers, meetings, phase_in_week,
+                                HISTORY_WEEKS)
+    demo_captures.add(story, ZoneInfo(current_app.config["TIMEZONE"]), today)
 
 
 def _attendance(pattern: str, week: int, rng: random.Random) -> str:

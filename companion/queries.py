@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from companion.access import visible_clients
 from companion.capture.operations import uncaptured_meetings
+from companion.debriefs.operations import home_debriefs, pairs_of
 from companion.extensions import db
 from companion.models import Assignment, Client, Meeting, Team, User
 
@@ -27,9 +28,14 @@ def clients_with_last_meeting(user) -> list[tuple[Client, object]]:
 
 
 def worker_overview(user) -> dict:
-    """Meetings still to capture, newest first, then the worker's clients: two statements."""
+    """Shared meetings waiting for a debrief, meetings still to capture (newest first), then
+    the worker's clients; a fixed number of statements."""
+    debriefs = home_debriefs(user)
+    waiting = {item.meeting.id for item in debriefs.waiting}
     return {
-        "uncaptured": uncaptured_meetings(user),
+        "debriefs": debriefs,
+        "pairs": debriefs.pairs,
+        "uncaptured": [m for m in uncaptured_meetings(user) if m.id not in waiting],
         "clients": clients_with_last_meeting(user),
     }
 
@@ -51,6 +57,7 @@ def lead_overview(user) -> dict:
     return {
         "clients": clients_with_last_meeting(user),
         "workers": [(worker, counts.get(worker.id, 0)) for worker in workers],
+        "pairs": pairs_of(user),
     }
 
 

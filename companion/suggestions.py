@@ -205,7 +205,7 @@ def _readiness(meetings: list[MeetingSeen], say: Words) -> Suggestion:
         calm = "no warning signs so far"
     talk = sum(1 for m in window if m.marks & CHANGE_TALK)
     life = sum(1 for m in window if m.marks & LIFE_AFTER_RELEASE)
-    of = f"of the last {len(window)} meetings" if len(window) > 1 else "of the last meeting"
+    of = f"of the last {len(window)} meetings" if len(window) > 1 else "of the one meeting since"
     reasons = [
         f"change talk in {talk} {of}",
         f"talk about life after release in {life} {of}",

@@ -1,9 +1,11 @@
 """`seed-demo` builds the demo teams once; running it again changes nothing."""
 
+import re
+
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import Client, Meeting, Team, User
+from companion.models import Capture, Client, Debrief, Meeting, Team, User
 
 
 def _snapshot(app):
@@ -55,3 +57,29 @@ def test_demo_users_can_log_in(app, client, runner, monkeypatch):
     response = client.post("/login", data={"username": "worker1", "password": "demo password 1"})
     assert response.status_code == 303
     assert b"K-101" in client.get("/").data
+
+
+def test_the_demo_looks_alive_captures_debriefs_agreement_and_a_waiting_debrief(
+    app, client, runner, monkeypatch
+):
+    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        meetings = db.session.scalar(select(func.count()).select_from(Meeting))
+        captures = db.session.scalars(select(Capture)).all()
+        closed = db.session.scalars(select(Debrief).where(Debrief.closed_at.is_not(None))).all()
+        crisis = db.session.scalar(select(Client).where(Client.phase == "crisis"))
+        crisis_marks = {mark for capture in captures
+                        if capture.meeting.client_id == crisis.id for mark in capture.marks}
+        uncaptured = meetings - len({capture.meeting_id for capture in captures})
+    assert len(captures) > 80 and uncaptured <= 3  # nearly every meeting has been captured
+    assert len(closed) >= 5 and all(d.agreed_next_step for d in closed)
+    assert {"hostility", "talk_of_quitting"} & crisis_marks
+    assert any(capture.marks and capture.rating_bond for capture in captures)
+
+    client.post("/login", data={"username": "worker1", "password": "demo password 1"})
+    home = client.get("/").get_data(as_text=True)
+    assert "Your debrief is waiting" in home and "Ready to compare" in home
+    pair_link = home.split('href="/pairs/')[1].split('"')[0]
+    pair_page = client.get(f"/pairs/{pair_link}").get_data(as_text=True)
+    assert re.search(r"\d+%</strong> agreement on markers", pair_page)

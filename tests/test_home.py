@@ -7,8 +7,9 @@ from flask import g
 from sqlalchemy import event
 
 from companion.extensions import db
-from companion.models import Capture, Meeting, MeetingWorker
+from companion.models import Capture, Meeting, MeetingWorker, utcnow
 from tests.conftest import make_app
+from tests.debrief_support import add_capture
 
 
 def test_worker_home_lists_only_their_clients(client, auth, world):
@@ -136,4 +137,47 @@ def test_home_runs_as_many_statements_with_500_captures_as_with_5(
     _add_captures(app, world, 5, 500)
     many = _statements_for_home(app, client)
     assert few == many
-    assert few <= 6
+    assert few <= 8  # user, session checks, shared meetings (4), uncaptured, clients
+
+
+def test_home_says_a_debrief_is_waiting_and_links_to_capture_then_to_compare(
+    app, client, auth, world
+):
+    with app.app_context():
+        add_capture(world.meetings["shared"], world.users["w1"],
+                    recorded_at=utcnow() - timedelta(hours=30))
+    auth.login("w2")
+    page = client.get("/").get_data(as_text=True)
+    waiting = page.split('id="debriefs-waiting"')[1].split("</section>")[0]
+    assert f'/meetings/{world.meetings["shared"]}/capture' in waiting
+    assert "w1 has captured it" in waiting and "Reminder" in waiting
+    uncaptured = page.split('id="debriefs-waiting"')[1].split("</section>", 1)[1]
+    assert f'/meetings/{world.meetings["shared"]}/capture' not in uncaptured  # listed once
+    with app.app_context():
+        add_capture(world.meetings["shared"], world.users["w2"])
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="debriefs-waiting"' not in page
+    assert f'/meetings/{world.meetings["shared"]}/debrief' in page
+
+
+def test_home_tells_the_first_worker_when_the_partner_is_late_without_content(
+    app, client, auth, world
+):
+    with app.app_context():
+        add_capture(world.meetings["shared"], world.users["w1"], marks=["relaxed"],
+                    recorded_at=utcnow() - timedelta(hours=30))
+    auth.login("w1")
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="debriefs-partner-late"' in page and "w2 has not captured it yet" in page
+    auth.login("w2")
+    page = client.get("/").get_data(as_text=True)
+    assert "Relaxed" not in page  # home shows who and when, never what
+
+
+def test_pair_pages_are_linked_from_worker_and_lead_homes(app, client, auth, world):
+    for username in ("w1", "lead"):
+        auth.login(username)
+        page = client.get("/").get_data(as_text=True)
+        assert "/pairs/" in page, username
+    auth.login("w3")
+    assert "/pairs/" not in client.get("/").get_data(as_text=True)

@@ -26,12 +26,6 @@ def _load_prompts(state) -> None:
     state.app.extensions["debrief_prompts"] = comparison.load_prompts()
 
 
-@bp.app_context_processor
-def _helpers():
-    """`debrief_home(user)` for the home page partial; evaluated only where it is called."""
-    return {"debrief_home": operations.home_debriefs}
-
-
 @bp.app_template_filter("team_clock")
 def _team_clock(moment):
     """A stored UTC timestamp on the team's wall clock."""
