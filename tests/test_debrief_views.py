@@ -240,3 +240,101 @@ def test_meetings_that_did_not_take_place_do_not_count_for_agreement(app, client
     auth.login("w1")
     page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
     assert "agreement on markers" not in page.split("Recent shared meetings")[0]
+
+
+# The whole chain through the screens: edits after opening, the next step on the next card,
+# rewording until closed, a lead finding the team's comparisons.
+
+
+def _capture_of(meeting_id, author_id):
+    from companion.models import Capture
+
+    return db.session.scalar(select(Capture).where(Capture.meeting_id == meeting_id,
+                                                   Capture.author_id == author_id))
+
+
+def test_an_edit_on_the_capture_screen_after_opening_is_flagged_with_its_time(
+    app, client, auth, both_in, world
+):
+    auth.login("w1")
+    assert "edited after comparison" not in client.get(f"/meetings/{both_in}/debrief").get_data(
+        as_text=True)  # opened now; w2 saved before that
+    auth.logout()
+    auth.login("w2")
+    with app.app_context():
+        capture = _capture_of(both_in, world.users["w2"])
+        data = {
+            "idempotency_key": capture.idempotency_key, "meeting_id": str(both_in),
+            "client_id": str(world.clients["shared"]), "attendance": "held",
+            "held_on": capture.held_on.isoformat(), "starts_at": "10:00",
+            "length_minutes": "75", "readiness": ["relaxed", "change_talk_up"],
+            "warning": ["hostility"], "rating_goals": "5", "rating_tasks": "3",
+            "rating_bond": "4", "co_worker_id": str(world.users["w1"]),
+        }
+        edit_url = f"/captures/{capture.id}/edit"
+    assert client.post(edit_url, data=data).status_code == 303
+    with app.app_context():
+        edited_at = _capture_of(both_in, world.users["w2"]).edited_after_compare_at
+        shown = operations.to_local(edited_at).strftime("%H:%M")
+    auth.logout()
+    auth.login("w1")
+    page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    assert f"edited after comparison at {shown}" in page
+    flag = page.split('class="notice edited"', 1)[1].split("</p>", 1)[0]
+    assert "w2" in flag and "w1" not in flag
+    both = page.split("Only you saw", 1)[0]
+    assert "More change talk" in both  # the comparison shows the edited capture
+    assert "Attendance differs" not in page and "Length differs" not in page
+
+
+def test_the_agreed_next_step_is_planned_last_time_on_both_workers_next_card(
+    client, auth, both_in, world
+):
+    auth.login("w2")
+    client.post(f"/meetings/{both_in}/debrief/next-step",
+                data={"next_step": "Ask about the transfer together"})
+    for username in ("w2", "w1"):
+        auth.logout()
+        auth.login(username)
+        page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
+        brief = page.split('id="brief"', 1)[1].split("</div>", 1)[0]
+        assert "Planned last time:</strong> Ask about the transfer together" in brief
+        assert "agreed in the debrief" in brief
+
+
+def test_either_worker_may_reword_the_next_step_until_it_is_closed(
+    app, client, auth, both_in, world
+):
+    auth.login("w1")
+    client.post(f"/meetings/{both_in}/debrief/next-step", data={"next_step": "Call the mother"})
+    auth.logout()
+    auth.login("w2")
+    page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    assert "Change the next step" in page and 'value="Call the mother"' in page
+    client.post(f"/meetings/{both_in}/debrief/next-step",
+                data={"next_step": "Call the mother and the sister"})
+    debrief = _debrief(app, both_in)
+    assert debrief.agreed_next_step == "Call the mother and the sister"
+    assert debrief.agreed_by_id == world.users["w2"]
+    with app.app_context():
+        assert len(db.session.scalars(select(Debrief)).all()) == 1
+
+
+def test_a_lead_reaches_the_teams_comparisons_from_home_and_another_lead_does_not(
+    app, client, auth, both_in
+):
+    with app.app_context():
+        from companion.models import Pair
+
+        pair_id = db.session.scalar(select(Pair.id))
+    auth.login("lead")
+    assert f'href="/pairs/{pair_id}"' in client.get("/").get_data(as_text=True)
+    pair_page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
+    assert f'href="/meetings/{both_in}/debrief"' in pair_page
+    assert "agreement on markers" in pair_page
+    comparison = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    assert "Only w1 saw" in comparison and "Only w2 saw" in comparison
+    auth.logout()
+    auth.login("lead_b")
+    home = client.get("/").get_data(as_text=True)
+    assert f"/pairs/{pair_id}" not in home and f"/meetings/{both_in}/" not in home
