@@ -126,7 +126,7 @@ def _partner_view(seen, rng: random.Random):
     marks, ratings = seen
     if not marks:
         return seen
-    kept = {m for m in marks if rng.random() >= PARTNER_MISSES}
+    kept = {m for m in sorted(marks) if rng.random() >= PARTNER_MISSES}  # not set order
     if rng.random() < PARTNER_ADDS:
         kept.add(rng.choice(("relaxed", "open_posture", "change_talk_up", "mirroring")))
     shift = rng.choice((-2, -1, 0, 0, 0, 1))

@@ -1,6 +1,9 @@
 """`seed-demo` builds the demo teams once; running it again changes nothing."""
 
+import os
 import re
+import subprocess
+import sys
 
 from sqlalchemy import func, select
 
@@ -83,3 +86,22 @@ def test_the_demo_looks_alive_captures_debriefs_agreement_and_a_waiting_debrief(
     pair_link = home.split('href="/pairs/')[1].split('"')[0]
     pair_page = client.get(f"/pairs/{pair_link}").get_data(as_text=True)
     assert re.search(r"\d+%</strong> agreement on markers", pair_page)
+
+
+PARTNER_VIEWS = """
+import random
+from companion.demo_captures import _partner_view
+marks = frozenset({"relaxed", "open_posture", "change_talk_up", "life_after_release",
+                   "concrete_plans", "family_contact", "humour", "summarised"})
+print([sorted(_partner_view((marks, (3, 3, 3)), random.Random(i))[0]) for i in range(40)])
+"""
+
+
+def test_the_partners_view_does_not_depend_on_pythons_string_hashing():
+    """Set order changes with PYTHONHASHSEED; the demo must not, or every run differs."""
+    views = {
+        subprocess.run([sys.executable, "-c", PARTNER_VIEWS], check=True, capture_output=True,
+                       text=True, env=os.environ | {"PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(views) == 1
