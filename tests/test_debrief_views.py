@@ -67,6 +67,7 @@ def test_attendance_and_length_disagreements_are_shown_with_a_prompt(client, aut
     assert "Attendance differs" in page and "w2: cut short" in page
     assert "Length differs" in page and "You: 75 min · w2: 60 min" in page
     assert "You recorded 75 minutes, your partner 60." in page
+    assert "6 things to talk about" in page  # 3 markers, goals, attendance, length
 
 
 def test_the_comparison_does_not_show_the_partners_private_note(client, auth, both_in):
@@ -93,6 +94,7 @@ def test_a_lead_reads_the_comparison_without_opening_it_or_getting_prompts(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Only w1 saw" in page and "Only w2 saw" in page
+    assert "6 differences between the two captures." in page
     assert "Talk about it" not in page
     assert "<form" not in page.split('id="main"', 1)[1]
     assert _debrief(app, both_in) is None

@@ -159,6 +159,8 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
                                 ["Bond", "4", "4", "0"]]
     assert first.locator("table.ratings tr.differs").count() == 1
     mine, theirs = _main_text(first), _main_text(second)
+    for text in (mine, theirs):
+        assert "4 things to talk about" in text and "Both recorded 45 minutes." in text
     assert "You ticked “More change talk” and your partner did not." in mine
     assert "Your partner noted “Hostility or fury” and you did not." in mine
     assert "You rated goals 5, your partner 2." in mine
