@@ -94,8 +94,8 @@ def test_delay_counts_from_the_meetings_end_on_the_teams_wall_clock():
 
 def test_the_edit_window_is_48_hours():
     capture = Capture(recorded_at=datetime(2025, 3, 1, 12, 0))
-    assert operations.can_edit(capture, datetime(2025, 3, 3, 11, 0))  # 47 h
-    assert not operations.can_edit(capture, datetime(2025, 3, 3, 13, 0))  # 49 h
+    assert operations.within_edit_window(capture, datetime(2025, 3, 3, 11, 0))  # 47 h
+    assert not operations.within_edit_window(capture, datetime(2025, 3, 3, 13, 0))  # 49 h
 
 
 # Saving, with the database

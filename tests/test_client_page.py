@@ -468,3 +468,24 @@ def test_the_client_page_runs_the_same_number_of_queries_with_5_and_500_captures
     assert page.status_code == 200
     assert len(few) == len(many), "\n".join(s[:60] for s in many)
     assert len(many) <= 20
+
+
+def test_the_timeline_offers_an_edit_link_on_your_own_recent_captures_only(
+    app, client, auth, world
+):
+    with app.app_context():
+        today = date.today()
+        fresh = records.capture(records.meeting(world.clients["w3_only"], [world.users["w3"]],
+                                                today - timedelta(days=1)), world.users["w3"])
+        old = records.capture(records.meeting(world.clients["w3_only"], [world.users["w3"]],
+                                              today - timedelta(days=9)), world.users["w3"],
+                              recorded_at=datetime.now() - timedelta(days=8))
+        db.session.commit()
+        fresh_id, old_id = fresh.id, old.id
+    auth.login("w3")
+    page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
+    assert f"/captures/{fresh_id}/edit" in page and f"/captures/{old_id}/edit" not in page
+    auth.logout()
+    auth.login("lead")
+    page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
+    assert "/edit" not in page

@@ -340,3 +340,41 @@ def test_a_lead_reaches_the_teams_comparisons_from_home_and_another_lead_does_no
     auth.login("lead_b")
     home = client.get("/").get_data(as_text=True)
     assert f"/pairs/{pair_id}" not in home and f"/meetings/{both_in}/" not in home
+
+
+def test_once_closed_neither_capture_can_be_edited_so_the_history_stays_as_compared(
+    app, client, auth, both_in, world
+):
+    from companion.models import Capture
+
+    with app.app_context():
+        mine = db.session.scalar(select(Capture.id).where(
+            Capture.meeting_id == both_in, Capture.author_id == world.users["w2"]))
+    auth.login("w2")
+    assert 'name="idempotency_key"' in client.get(f"/captures/{mine}/edit").get_data(as_text=True)
+    auth.logout()
+    auth.login("w1")
+    client.post(f"/meetings/{both_in}/debrief/close")
+    auth.logout()
+    auth.login("w2")
+    page = client.get(f"/captures/{mine}/edit").get_data(as_text=True)
+    assert "debrief of this meeting is closed" in page and 'name="idempotency_key"' not in page
+    response = client.post(f"/captures/{mine}/edit", data={
+        "idempotency_key": "k" * 24, "attendance": "held", "marks": ["relaxed"],
+        "held_on": "2020-01-01", "starts_at": "10:00", "length_minutes": "60"})
+    assert response.status_code == 403
+    with app.app_context():
+        capture = db.session.get(Capture, mine)
+        assert (capture.marks, capture.attendance) == (["relaxed", "hostility"], "cut_short")
+
+
+def test_the_comparison_links_to_the_pairs_agreement_page(app, client, auth, both_in, world):
+    from companion.models import Pair
+
+    with app.app_context():
+        pair_id = db.session.scalar(select(Pair.id))
+    for username in ("w1", "lead"):
+        auth.login(username)
+        page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+        assert f'href="/pairs/{pair_id}"' in page, username
+        auth.logout()

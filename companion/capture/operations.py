@@ -70,8 +70,19 @@ def delay_minutes(held_on: date, starts_at: time, length: int, recorded_at: date
     return max(0, int((recorded_at - end_utc).total_seconds() // 60))
 
 
-def can_edit(capture: Capture, now: datetime | None = None) -> bool:
+def within_edit_window(capture: Capture, now: datetime | None = None) -> bool:
     return (now or utcnow()) - capture.recorded_at <= EDIT_WINDOW
+
+
+def can_edit(capture: Capture, now: datetime | None = None) -> bool:
+    """Within 48 hours of recording, and not after the meeting's debrief was closed (a closed
+    comparison is history that both workers agreed on)."""
+    return within_edit_window(capture, now) and not debrief_closed(capture.meeting_id)
+
+
+def debrief_closed(meeting_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Debrief.meeting_id == meeting_id, Debrief.closed_at.is_not(None)))))
 
 
 def capture_for_key(key: str) -> Capture | None:

@@ -190,7 +190,8 @@ def _read_only(capture: Capture, client: Client, status: int):
     db.session.commit()
     template = "capture/_summary.html" if _wants_fragment() else "capture/view.html"
     page = render_template(template, capture=capture, client=client, vocabulary=vocabulary(),
-                           closed=True, refused=status == 403)
+                           closed=True, refused=status == 403,
+                           debrief_closed=operations.debrief_closed(capture.meeting_id))
     return page, status
 
 

@@ -9,10 +9,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from companion import access
+from companion.capture.operations import EDIT_WINDOW
 from companion.clients import forms, operations, queries
 from companion.clients.operations import ClientError
 from companion.extensions import db, htmx
-from companion.models import Milestone
+from companion.models import Milestone, utcnow
 from companion.phases import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
@@ -31,6 +32,7 @@ def render_page(client, part: str = "beginning", status: int = 200, **forms_and_
         "phase_form": forms.PhaseForm(formdata=None),
         "milestone_form": forms.MilestoneForm(formdata=None),
         "rating_form": rating_form(context["ratings"], context["today"]),
+        "editable_since": utcnow() - EDIT_WINDOW,
     } | forms_and_errors
     return render_template("clients/show.html", **context), status
 

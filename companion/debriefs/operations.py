@@ -1,5 +1,6 @@
 """Paired debriefs: who may see a shared meeting, opening, agreeing, closing; pair agreement."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -240,6 +241,14 @@ def pairs_of(user: User) -> list[Pair]:
     else:
         return []
     return list(db.session.scalars(query.order_by(Pair.id)))
+
+
+def pair_of(workers: Sequence[User]) -> Pair | None:
+    """The pair these two workers form, if they are one (pairs store the lower id first)."""
+    if len(workers) != 2:
+        return None
+    low, high = sorted(worker.id for worker in workers)
+    return db.session.scalar(select(Pair).where(Pair.first_id == low, Pair.second_id == high))
 
 
 def load_pair(pair_id: int) -> Pair:

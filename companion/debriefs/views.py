@@ -152,6 +152,7 @@ def _context(shared: operations.SharedMeeting, **extra) -> dict:
         ),
         "close_form": CloseForm(formdata=None),
         "next_step_error": None,
+        "pair": operations.pair_of(shared.workers),
     }
     return context | extra
 
