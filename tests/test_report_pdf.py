@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from companion import agreement, demo
 from companion.cards import load_content
@@ -135,7 +135,15 @@ def demo_app(tmp_path_factory):
         demo.seed()
         team = db.session.scalar(select(Team).where(Team.name == "Demo team"))
         add_captures(team.id, MONTH, next_month(MONTH))
+        first = db.session.scalar(  # the demo has captured the month already: mark one too
+            select(Capture).join(Meeting).join(Client)
+            .where(Client.team_id == team.id, Meeting.held_on >= MONTH,
+                   Meeting.held_on < next_month(MONTH), Meeting.attendance == "held")
+            .order_by(Capture.id).limit(1))
+        first.note, first.next_step = CANARY_NOTE, CANARY_STEP
         client = db.session.scalar(select(Client).where(Client.code == "K-102"))
+        db.session.execute(delete(DimensionRating).where(
+            DimensionRating.client_id == client.id, DimensionRating.month == month_key(MONTH)))
         db.session.add_all([
             Milestone(client_id=client.id, title="Phoned his sister", status="reached",
                       reached_on=MONTH.replace(day=12)),
