@@ -1,0 +1,195 @@
+"""A walk through every page in Chromium, for a worker, a lead and an admin: zero CSP
+violations or console errors, no client code or note text in any URL the browser requests,
+`Cache-Control: no-store` on every page and htmx answer, and after signing out nothing left in
+localStorage, sessionStorage or the Cache API, and the back button shows no client data.
+
+The walk follows every link on every page it reaches (one page per kind of route, each card
+part), so a page added later is walked as soon as something links to it; the pages each role
+must reach are checked by endpoint.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.exceptions import HTTPException
+
+from tests.browser.conftest import sign_in
+from tests.test_access_matrix import EXPECTED, WHO
+
+CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
+NOTE = "Spoke about the workshop and his sister"
+DRAFT = "Unsent words about the probation hearing"
+MUST_REACH = {
+    "worker1": {"home.index", "clients.show", "clients.card", "capture.new", "capture.edit",
+                "capture.meeting", "debriefs.show", "debriefs.pairs", "debriefs.pair",
+                "account.index", "account.password", "account.pin"},
+    "lead1": {"home.index", "clients.show", "clients.card", "debriefs.show", "debriefs.pair",
+              "reports.index", "reports.monthly", "account.index", "audit.team"},
+    "admin1": {"home.index", "admin.index", "account.index", "audit.accounts"},
+}
+ROLES = {"worker1": "w1", "lead1": "lead", "admin1": "admin"}  # columns of the access table
+# Listeners the browser runs in every document before our own scripts.
+PROBE = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation([event.violatedDirective, event.blockedURI,
+                         event.sourceFile + ":" + event.lineNumber].join(" "));
+});
+"""
+
+
+class Probe:
+    """Everything the browser reports while the walk runs."""
+
+    def __init__(self, context, live_url):
+        self.origin = live_url
+        self.violations, self.errors, self.urls, self.cacheable = [], [], [], []
+        context.expose_binding("__cspViolation", lambda _source, text: self.violations.append(text))
+        context.add_init_script(PROBE)
+        context.on("request", lambda request: self.urls.append(request.url))
+        context.on("response", self._response)
+        context.on("page", self.watch)
+        for page in context.pages:
+            self.watch(page)
+
+    def watch(self, page):
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def _console(self, page, message):
+        # A failed load is logged without its address; failed responses are kept with theirs.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(f"{page.url}: {message.text}")
+
+    def _response(self, response):
+        request = response.request
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.errors.append(f"{response.url}: {response.status}")
+        if (response.url.startswith(self.origin) and "/static/" not in response.url
+                and request.resource_type in ("document", "xhr", "fetch")
+                and "no-store" not in (response.headers.get("cache-control") or "")):
+            self.cacheable.append(response.url)
+
+
+@pytest.fixture
+def probe(context, live_url):
+    return Probe(context, live_url)
+
+
+def _endpoint(live_app, url):
+    path = urlsplit(url).path
+    try:
+        endpoint, args = live_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None, None
+    # One page per kind of route; each card part is its own kind.
+    kind = (endpoint, tuple(sorted((k, v) for k, v in args.items() if not isinstance(v, int))))
+    return endpoint, kind
+
+
+def _links(page):
+    return page.eval_on_selector_all(
+        "a[href]", "links => links.filter(a => !a.hasAttribute('download')).map(a => a.href)")
+
+
+def _start_pages(live_app, role):
+    """Every page without a record id that the access table opens (200) to this role."""
+    column = WHO.index(role)
+    return sorted(
+        rule.rule for rule in live_app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+        and rule.endpoint not in ("static", "home.healthz")
+        and not rule.endpoint.startswith("auth.")
+        and EXPECTED[f"{rule.endpoint} GET"][column] == 200)
+
+
+def _walk(page, live_app, live_url, role):
+    """Visit every page without an id open to the role, and every kind of page reachable by
+    links from those."""
+    queue, seen_kinds = [live_url + path for path in _start_pages(live_app, role)], set()
+    while queue:
+        url = queue.pop(0)
+        endpoint, kind = _endpoint(live_app, url)
+        if (not url.startswith(live_url) or endpoint in (None, "static", "auth.logout")
+                or kind in seen_kinds):
+            continue
+        seen_kinds.add(kind)
+        response = page.goto(url)
+        assert response.ok, (url, response.status)
+        queue += [link.split("#")[0] for link in _links(page)]
+
+
+def _client_link(page, code):
+    return page.locator("a.cover[href^='/clients/']:not([href$='/capture'])", has_text=code)
+
+
+def _storage(page):
+    return page.evaluate("""async () => ({
+        local: Object.assign({}, localStorage), session: Object.assign({}, sessionStorage),
+        caches: await caches.keys()})""")
+
+
+def test_the_probe_catches_a_violation(page, probe):
+    """A blocked inline script is reported, so the walk's zero means something."""
+    page.goto("/login")
+    page.evaluate("""() => { const s = document.createElement("script");
+                             s.textContent = "1"; document.body.append(s); }""")
+    page.wait_for_timeout(200)
+    assert any(v.startswith("script-src") for v in probe.violations), probe.violations
+    assert any("Content Security Policy" in error for error in probe.errors)  # console too
+
+
+@pytest.mark.parametrize("username", ["worker1", "lead1", "admin1"])
+def test_every_page_keeps_to_the_csp_and_leaks_nothing(page, probe, live_app, live_url, username):
+    sign_in(page, username)
+    _walk(page, live_app, live_url, ROLES[username])
+
+    page.goto("/")
+    if username == "worker1":  # the htmx parts: card tabs, a saved capture, an unsent draft
+        _client_link(page, "K-101").click()
+        page.wait_for_url(re.compile(r"/clients/\d+$"))
+        page.locator("#part-end").click()
+        page.wait_for_url("**/card/end")
+        page.locator("#capture-link").click()
+        page.wait_for_selector("#capture-form")
+        page.locator("label.chip", has_text="Concrete plans").click()
+        page.get_by_label("Short note").fill(NOTE)
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Capture saved.").wait_for()
+        page.get_by_role("link", name="Edit").click()
+        page.wait_for_url(re.compile(r"/captures/\d+/edit$"))
+        page.goto("/")
+        page.get_by_role("link", name="Capture K-106", exact=True).click()
+        page.wait_for_selector("#capture-form")
+        page.get_by_label("Short note").fill(DRAFT)
+        assert any(key.startswith("draft:") for key in _storage(page)["session"])
+    elif username == "lead1":
+        page.goto("/reports/")
+        with page.expect_download() as download:
+            page.locator("#report-months a").first.click()
+        probe.urls.append(download.value.url)  # a download is not reported as a request
+        page.goto("/")
+        _client_link(page, "K-102").click()
+        page.wait_for_url(re.compile(r"/clients/\d+$"))
+    reached = {_endpoint(live_app, url)[0] for url in probe.urls}
+    assert MUST_REACH[username] <= reached, MUST_REACH[username] - reached
+
+    assert probe.violations == []
+    assert probe.errors == []
+    leaks = [url for url in probe.urls if CLIENT_CODE.search(url) or "workshop" in url.lower()
+             or "probation" in url.lower()]
+    assert leaks == []
+    assert probe.cacheable == []
+
+    shown_before = page.content()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")
+    # htmx keeps only the path of the page on show (the sign-in page) in sessionStorage.
+    assert _storage(page) == {"local": {}, "caches": [],
+                              "session": {"htmx-current-path-for-history": "/login"}}
+    page.go_back()
+    page.wait_for_url(re.compile(r"/login\?next="))  # reloaded: the server wants a sign-in
+    html = page.content()
+    assert not CLIENT_CODE.search(html) and DRAFT not in html and NOTE not in html
+    if username != "admin1":
+        assert CLIENT_CODE.search(shown_before)  # the page signed out from did show client data
