@@ -11,6 +11,7 @@ from companion import config
 from companion.auth import mfa
 from companion.extensions import db
 from companion.models import AuditEntry, RecoveryCode, User
+from tests.conftest import make_app
 from tests.world import PASSWORD
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -42,6 +43,17 @@ def test_demo_mode_turns_the_second_factor_off_by_default_and_production_on(tmp_
     demo = config.from_env(str(tmp_path), {"COMPANION_DEMO": "1"})
     production = config.from_env(str(tmp_path), {"SECRET_KEY": "k" * 40})
     assert demo["REQUIRE_TOTP"] is False and production["REQUIRE_TOTP"] is True
+
+
+def test_the_demo_shows_a_demo_mode_banner_and_production_does_not(tmp_path):
+    demo = make_app("sqlite://", tmp_path / "demo")
+    production = make_app("sqlite://", tmp_path / "production",
+                          ENV={"SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://"})
+    assert demo.config["REQUIRE_TOTP"] is False and production.config["REQUIRE_TOTP"] is True
+    banner = "Demo mode: sample data, second factor off."
+    assert banner in demo.test_client().get("/login").get_data(as_text=True)
+    page = production.test_client().get("/login", base_url="https://localhost")
+    assert page.status_code == 200 and "Demo mode" not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username", ["w1", "lead", "admin"])
