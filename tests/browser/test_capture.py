@@ -5,44 +5,9 @@ import re
 from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from companion.extensions import db
-from companion.models import Capture
 from tests.browser.conftest import DEMO_PASSWORD, PHONE, sign_in
-
-
-class Taps:
-    """Clicks through this, so the test counts every tap a worker makes."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, locator):
-        self.count += 1
-        locator.click()
-
-
-def _captures_with_key(live_app, key):
-    with live_app.app_context():
-        return db.session.scalars(
-            select(Capture).options(joinedload(Capture.meeting))
-            .where(Capture.idempotency_key == key)
-        ).all()
-
-
-def _key(page):
-    return page.locator("#capture-form input[name=idempotency_key]").input_value()
-
-
-def _chip(page, label):
-    return page.locator("label.chip", has_text=label)
-
-
-def _rating(page, legend, value):
-    group = page.get_by_role("group", name=re.compile(f"^{legend}"))
-    return group.locator("label.segment", has_text=re.compile(f"^{value}$"))
+from tests.browser.screens import Taps, captures_with_key, chip, form_key, rating
 
 
 def _drafts_once_settled(page, tries=50):
@@ -63,16 +28,16 @@ def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
     tap(page.get_by_role("link", name="Capture K-102", exact=True))
     page.wait_for_selector("#capture-form")
     assert page.get_by_role("radio", name="Held").is_checked()
-    key = _key(page)
+    key = form_key(page)
     for label in ("Relaxed, enjoys talking", "More change talk", "Talks about life after"):
-        tap(_chip(page, label))
+        tap(chip(page, label))
     for legend in ("Goals", "Tasks", "Bond"):
-        tap(_rating(page, legend, 4))
+        tap(rating(page, legend, 4))
     tap(page.get_by_role("button", name="Save"))
     page.get_by_text("Capture saved.").wait_for()
     assert tap.count == 8
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    [capture] = _captures_with_key(live_app, key)
+    [capture] = captures_with_key(live_app, key)
     assert capture.marks == ["relaxed", "change_talk_up", "life_after_release"]
     assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (4, 4, 4)
     assert capture.attendance == "held" and capture.held_on == date.today()
@@ -82,12 +47,12 @@ def test_a_double_tap_on_save_stores_one_capture(page, live_app):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-101", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Fewer lies").click()
+    key = form_key(page)
+    chip(page, "Fewer lies").click()
     page.get_by_role("button", name="Save").dblclick()
     page.get_by_text("Capture saved").wait_for()
     page.wait_for_timeout(300)
-    assert len(_captures_with_key(live_app, key)) == 1
+    assert len(captures_with_key(live_app, key)) == 1
 
 
 def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, live_app):
@@ -98,12 +63,12 @@ def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, l
         page.goto(page.url.rstrip("/") + "/")
         page.get_by_role("link", name="Capture K-103", exact=True).click()
         page.wait_for_selector("#capture-form")
-        key = _key(page)
-        _chip(page, "Distrust or paranoia").click()
+        key = form_key(page)
+        chip(page, "Distrust or paranoia").click()
         page.get_by_role("button", name="Save").dblclick()
         page.wait_for_url(re.compile(r"/clients/\d+$"))
         page.wait_for_timeout(300)
-        assert len(_captures_with_key(live_app, key)) == 1
+        assert len(captures_with_key(live_app, key)) == 1
     finally:
         context.close()
 
@@ -112,11 +77,11 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-106", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Concrete plans").click()
+    key = form_key(page)
+    chip(page, "Concrete plans").click()
     page.get_by_role("button", name="Save").click()
     page.get_by_role("link", name="Back to K-106").click()
-    [capture] = _captures_with_key(live_app, key)
+    [capture] = captures_with_key(live_app, key)
     page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
     assert date.today().strftime("%d %b") in page.locator("#timeline").inner_text()
 
@@ -125,9 +90,9 @@ def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(pag
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-105", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Open posture").click()
-    _chip(page, "Distrust").click()
+    key = form_key(page)
+    chip(page, "Open posture").click()
+    chip(page, "Distrust").click()
     page.get_by_label("Short note").fill("Arrived late, settled after ten minutes.")
     page.reload()
     page.wait_for_selector("#capture-form")
@@ -136,11 +101,11 @@ def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(pag
     assert page.get_by_role("checkbox", name="Distrust or paranoia").is_checked()
     assert page.get_by_label("Short note").input_value().startswith("Arrived late")
     assert page.locator("#note-count").inner_text() == "40 / 500"
-    assert _key(page) == key
+    assert form_key(page) == key
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Capture saved.").wait_for()
     assert _drafts_once_settled(page) == []
-    [capture] = _captures_with_key(live_app, key)
+    [capture] = captures_with_key(live_app, key)
     assert capture.marks == ["open_posture", "distrust"]
 
 
@@ -148,9 +113,9 @@ def test_a_capture_survives_a_session_that_ended_before_save(page, context, live
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-104", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Relaxed").click()
-    _rating(page, "Bond", 3).click()
+    key = form_key(page)
+    chip(page, "Relaxed").click()
+    rating(page, "Bond", 3).click()
     context.clear_cookies()  # the session ends while the worker is typing
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Save again").click()  # the form had expired with it
@@ -160,10 +125,10 @@ def test_a_capture_survives_a_session_that_ended_before_save(page, context, live
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/capture")
     assert page.get_by_role("checkbox", name="Relaxed, enjoys talking").is_checked()
-    assert _key(page) == key
+    assert form_key(page) == key
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Capture saved.").wait_for()
-    [capture] = _captures_with_key(live_app, key)
+    [capture] = captures_with_key(live_app, key)
     assert capture.rating_bond == 3 and capture.marks == ["relaxed"]
 
 

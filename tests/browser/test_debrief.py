@@ -12,6 +12,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Capture
 from tests.browser.conftest import PHONE, sign_in
+from tests.browser.screens import chip, rating
 
 SCREENSHOTS = os.environ.get("COMPANION_SCREENSHOTS")
 CLIENT = "K-102"  # assigned to both workers
@@ -33,18 +34,9 @@ def phones(browser, live_url):
         context.close()
 
 
-def _chip(page, label):
-    return page.locator("label.chip", has_text=label)
-
-
-def _rating(page, legend, value):
-    group = page.get_by_role("group", name=re.compile(f"^{legend}"))
-    return group.locator("label.segment", has_text=re.compile(f"^{value}$"))
-
-
 def _rate(page, goals, tasks, bond):
     for legend, value in (("Goals", goals), ("Tasks", tasks), ("Bond", bond)):
-        _rating(page, legend, value).click()
+        rating(page, legend, value).click()
 
 
 def _main_text(page) -> str:
@@ -91,7 +83,7 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
     first.get_by_label("Minutes").fill("45")
     first.get_by_role("radio", name="worker2", exact=True).check()
     for label in ("Relaxed, enjoys talking", "More change talk", "Distrust or paranoia"):
-        _chip(first, label).click()
+        chip(first, label).click()
     _rate(first, 5, 3, 4)
     first.get_by_label("Next step").fill(W1_STEP)
     first.get_by_label("Short note").fill(W1_NOTE)
@@ -132,7 +124,7 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
     assert second.get_by_label("Short note").input_value() == ""
     assert second.get_by_label("Next step").input_value() == ""
     for label in ("Relaxed, enjoys talking", "Hostility or fury"):
-        _chip(second, label).click()
+        chip(second, label).click()
     _rate(second, 2, 3, 4)
     second.get_by_role("button", name="Save").click()
     second.get_by_text("Capture saved.").wait_for()

@@ -17,22 +17,12 @@ from sqlalchemy import select
 
 from companion.demo import demo_pin
 from companion.extensions import db
-from companion.models import Capture, Client, Meeting
+from companion.models import Client, Meeting
 from tests.browser.conftest import DEMO_PASSWORD, sign_in
+from tests.browser.screens import Taps, captures_with_key, chip, form_key
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
 NOTE = "Quiet at first, warmed up when we planned the next visit."
-
-
-class Taps:
-    """Clicks through this, so the test counts every tap a worker makes."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, locator):
-        self.count += 1
-        locator.click()
 
 
 def _go_idle(context, live_app):
@@ -76,27 +66,14 @@ def _main_pages(live_app, code):
         return pages
 
 
-def _chip(page, label):
-    return page.locator("label.chip", has_text=label)
-
-
-def _key(page):
-    return page.locator("#capture-form input[name=idempotency_key]").input_value()
-
-
-def _captures_with_key(live_app, key):
-    with live_app.app_context():
-        return db.session.scalars(select(Capture).where(Capture.idempotency_key == key)).all()
-
-
 def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, live_app):
     assert live_app.config["IDLE_LOCK_MINUTES"] == 15  # the shipped default, not a test value
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-106", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Relaxed, enjoys talking").click()
-    _chip(page, "Concrete plans").click()
+    key = form_key(page)
+    chip(page, "Relaxed, enjoys talking").click()
+    chip(page, "Concrete plans").click()
     page.get_by_label("Short note").fill(NOTE)
 
     _go_idle(context, live_app)
@@ -119,12 +96,12 @@ def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, l
     assert page.get_by_text("Your unsaved entries were restored").is_visible()
     assert page.get_by_role("checkbox", name="Relaxed, enjoys talking").is_checked()
     assert page.get_by_label("Short note").input_value() == NOTE
-    assert _key(page) == key
+    assert form_key(page) == key
     tap(page.get_by_role("button", name="Save"))
     page.get_by_text("Capture saved.").wait_for()
     seconds = time.monotonic() - started
 
-    [capture] = _captures_with_key(live_app, key)
+    [capture] = captures_with_key(live_app, key)
     assert "relaxed" in capture.marks and capture.note == NOTE
     assert tap.count == 3
     print(f"\nlocked screen to saved capture: {tap.count} taps + {len(demo_pin())} PIN digits, "
@@ -137,8 +114,8 @@ def test_five_wrong_pins_end_the_session_and_the_capture_waits_for_sign_in(
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-105", exact=True).click()
     page.wait_for_selector("#capture-form")
-    key = _key(page)
-    _chip(page, "Open posture").click()
+    key = form_key(page)
+    chip(page, "Open posture").click()
     capture_url = page.url
 
     _go_idle(context, live_app)
@@ -166,4 +143,4 @@ def test_five_wrong_pins_end_the_session_and_the_capture_waits_for_sign_in(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(capture_url)
     assert page.get_by_role("checkbox", name="More open posture").is_checked()
-    assert _key(page) == key
+    assert form_key(page) == key
