@@ -5,13 +5,13 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from companion import demo_captures
 from companion.admin import operations
+from companion.clock import team_zone
 from companion.extensions import db
 from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
 from companion.passwords import hash_secret
@@ -40,6 +40,9 @@ CLIENTS = (
     ("N-202", "North team", ("worker3",), TO_CHANGE_WORK, "steady"),
 )
 HISTORY_WEEKS = 13
+# The lead worker has not captured the newest meeting yet, so home has something to show; for
+# K-101 the partner has, so worker1 sees "your debrief is waiting".
+LEFT_TO_CAPTURE = {"K-101", "K-105", "K-106"}
 PHASE_REASONS = {
     "before_first_meeting": "Referred to the team",
     "first_meetings": "First meeting arranged",
@@ -125,8 +128,8 @@ def _add_history(client, workers, phases, pattern, today) -> None:
     phase_in_week = {week: next(p for p, begun in reversed(phases) if begun <= week)
                      for week in range(HISTORY_WEEKS)}
     story = demo_captures.Story(client.code, pattern, workers, meetings, phase_in_week,
-                                HISTORY_WEEKS)
-    demo_captures.add(story, ZoneInfo(current_app.config["TIMEZONE"]), today)
+                                HISTORY_WEEKS, client.code in LEFT_TO_CAPTURE)
+    demo_captures.add(story, team_zone(), today)
 
 
 def _attendance(pattern: str, week: int, rng: random.Random) -> str:

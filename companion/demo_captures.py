@@ -48,6 +48,7 @@ class Story:
     meetings: list[tuple[int, Meeting]]  # (week, meeting), oldest first
     phase_in_week: dict[int, str]
     weeks: int
+    last_left_to_capture: bool = False  # the lead worker has not captured the newest meeting
 
 
 def add(story: Story, zone: ZoneInfo, today: date) -> None:
@@ -74,14 +75,9 @@ def add(story: Story, zone: ZoneInfo, today: date) -> None:
 
 def _left_to_do(story: Story) -> set[tuple[int, int]]:
     """(meeting index, worker position) pairs left uncaptured so home has something to show."""
-    last = len(story.meetings) - 1
-    if last < 0 or story.pattern == "no_shows":
-        return {(last, 0)} if last >= 0 else set()
-    if len(story.workers) == 2 and story.code.endswith("1"):
-        return {(last, 0)}  # the partner has captured: "your debrief is waiting"
-    if story.code.endswith("6"):
-        return {(last, 0)}
-    return set()
+    if not (story.last_left_to_capture and story.meetings):
+        return set()
+    return {(len(story.meetings) - 1, 0)}
 
 
 def _observed(story: Story, week: int, attendance: str, rng: random.Random):

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from companion.clients import queries
+from companion.clock import local_now
 from companion.extensions import db
 from companion.models import (
     AuditEntry,
@@ -304,7 +304,7 @@ def test_a_worker_rates_the_month_and_editing_in_the_same_month_updates_it(
     rating = rows[0][0]
     assert (rating.radicalisation, rating.crime, rating.mental_health) == (3, 1, 3)
     with app.test_request_context():
-        assert rating.month == f"{queries.local_today():%Y-%m}"
+        assert rating.month == f"{local_now():%Y-%m}"
     assert "rating.saved" in actions(app)
     page = page_of(client, world)
     assert 'id="ratings-table"' in page and "Participation in crime" in page

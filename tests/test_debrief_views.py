@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from companion.debriefs import operations
+from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import Debrief
 from tests.debrief_support import SECRET_NOTE, add_capture, add_meeting
@@ -215,7 +215,7 @@ def _captured_month(app, world, marks_pairs, held_on):
 
 def test_the_pair_page_shows_this_months_agreement_and_kappa_note(app, client, auth, world):
     with app.app_context():
-        today = operations.local_now().date()
+        today = local_now().date()
     _captured_month(app, world, [({"relaxed"}, {"relaxed"}), ({"hostility"}, set())],
                     today.replace(day=1))
     with app.app_context():
@@ -233,7 +233,7 @@ def test_the_pair_page_shows_this_months_agreement_and_kappa_note(app, client, a
 def test_meetings_that_did_not_take_place_do_not_count_for_agreement(app, client, auth, world):
     with app.app_context():
         meeting = add_meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
-                              held_on=operations.local_now().date().replace(day=1))
+                              held_on=local_now().date().replace(day=1))
         add_capture(meeting, world.users["w1"], attendance="no_show", length=0)
         add_capture(meeting, world.users["w2"], attendance="held")
         from companion.models import Pair
@@ -277,7 +277,7 @@ def test_an_edit_on_the_capture_screen_after_opening_is_flagged_with_its_time(
     assert client.post(edit_url, data=data).status_code == 303
     with app.app_context():
         edited_at = _capture_of(both_in, world.users["w2"]).edited_after_compare_at
-        shown = operations.to_local(edited_at).strftime("%H:%M")
+        shown = to_local(edited_at).strftime("%H:%M")
     auth.logout()
     auth.login("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)

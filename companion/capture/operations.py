@@ -56,12 +56,6 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def local_now(zone: ZoneInfo, now: datetime | None = None) -> datetime:
-    """The team's wall clock (naive) at the naive-UTC moment `now`."""
-    now = now or utcnow()
-    return now.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
-
-
 def delay_minutes(held_on: date, starts_at: time, length: int, recorded_at: datetime,
                   zone: ZoneInfo) -> int:
     """Whole minutes from the meeting's end (team wall clock) to `recorded_at` (naive UTC)."""

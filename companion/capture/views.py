@@ -5,7 +5,6 @@ A plain POST answers with a 303 to the client page; an htmx POST with the "saved
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from companion import access, audit
 from companion.capture import forms, operations
 from companion.capture.validation import Rules, validate
 from companion.cards import Vocabulary, load_content
+from companion.clock import local_now, team_zone
 from companion.extensions import db, htmx
 from companion.models import Capture, Client, Meeting, User
 
@@ -56,15 +56,11 @@ class Screen:
     def rules(self, vocabulary: Vocabulary) -> Rules:
         return Rules(
             vocabulary=vocabulary,
-            today=operations.local_now(team_zone()).date(),
+            today=local_now().date(),
             client_id=self.client.id,
             meeting_id=self.meeting.id if self.meeting else None,
             co_workers=frozenset(user.id for user in self.co_workers),
         )
-
-
-def team_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def vocabulary() -> Vocabulary:
@@ -182,7 +178,7 @@ def _show(screen: Screen, values: dict, errors: dict | None = None, status: int 
                            vocabulary=words, existing=existing,
                            practice_open=bool(errors.keys() & {"move", "slip"}
                                               or values["marks"] & practice),
-                           today=operations.local_now(team_zone()).date())
+                           today=local_now().date())
     return page, status
 
 

@@ -5,8 +5,7 @@ they have saved their own capture of that meeting. Leads see every capture of th
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import Select, case, or_, select
@@ -15,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from companion import suggestions
 from companion.cards import Content
 from companion.clients.operations import DIMENSIONS
+from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import (
     Assignment,
@@ -53,20 +53,6 @@ class TimelineEntry:
 
 def content() -> Content:
     return current_app.extensions["content"]
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def local_today() -> date:
-    """Today on the team's wall clock."""
-    return datetime.now(_zone()).date()
-
-
-def local_date(moment: datetime) -> date:
-    """The team's calendar date of a stored (naive UTC) timestamp."""
-    return moment.replace(tzinfo=UTC).astimezone(_zone()).date()
 
 
 def card_context(client, part: str) -> dict:
@@ -133,7 +119,7 @@ def client_page(client, user, part: str = "beginning") -> dict:
         "milestones": milestones(client),
         "ratings": ratings(client),
         "assignments": assignments(client),
-        "today": local_today(),
+        "today": local_now().date(),
         "markers": content().vocabulary.by_id,
         "dimensions": DIMENSIONS,
     }
@@ -162,8 +148,8 @@ def current_suggestion(client, captures, history) -> suggestions.Suggestion:
     """The rules' suggestion from the captures the viewer may see."""
     latest = history[0] if history and history[0].to_phase == client.phase else None
     return suggestions.suggest(
-        client.phase, observations(captures), local_today(),
-        phase_since=local_date(latest.changed_at) if latest else None,
+        client.phase, observations(captures), local_now().date(),
+        phase_since=to_local(latest.changed_at).date() if latest else None,
         phase_before_crisis=latest.from_phase if latest else None,
     )
 
@@ -199,7 +185,7 @@ def next_step(client, user) -> NextStep | None:
         .order_by(Debrief.agreed_at.desc(), Debrief.id.desc()).limit(1)
     ).first()
     if debrief and (capture is None or _agreed_at(debrief) > _written_at(capture)):
-        return NextStep(debrief.agreed_next_step, local_date(_agreed_at(debrief)), agreed=True)
+        return NextStep(debrief.agreed_next_step, to_local(_agreed_at(debrief)).date(), agreed=True)
     if capture:
         return NextStep(capture.next_step, capture.held_on, agreed=False)
     return None

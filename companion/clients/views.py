@@ -12,6 +12,7 @@ from companion import access
 from companion.capture.operations import EDIT_WINDOW
 from companion.clients import forms, operations, queries
 from companion.clients.operations import ClientError
+from companion.clock import local_now
 from companion.extensions import db, htmx
 from companion.models import Milestone, utcnow
 from companion.phases import PARTS
@@ -122,7 +123,7 @@ def update_milestone(client_id: int, milestone_id: int):
     form = forms.MilestoneStatusForm()
     if not form.validate():
         return render_page(client, status=400, milestone_error=_("Choose reached or dropped."))
-    operations.set_milestone_status(milestone, form.status.data, queries.local_today())
+    operations.set_milestone_status(milestone, form.status.data, local_now().date())
     db.session.commit()
     return back_to(client)
 
@@ -134,7 +135,7 @@ def rate(client_id: int):
     form = forms.RatingForm()
     if not form.validate():
         return render_page(client, status=400, rating_form=form)
-    month = f"{queries.local_today():%Y-%m}"
+    month = f"{local_now().date():%Y-%m}"
     operations.rate_month(client, month, form.values(), current_user)
     db.session.commit()
     return back_to(client)

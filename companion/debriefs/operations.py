@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 from flask_login import current_user
@@ -13,6 +12,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from companion import access, agreement, audit
 from companion.cards import Vocabulary
+from companion.clock import local_now
 from companion.debriefs.comparison import Comparison, Seen, compare
 from companion.extensions import db
 from companion.models import Capture, Client, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
@@ -26,17 +26,6 @@ PAIR_PAGE_MONTHS = 4
 
 class DebriefClosed(Exception):
     """The debrief was closed: it is read-only history now."""
-
-
-def local_now() -> datetime:
-    """Now on the team's wall clock (naive)."""
-    return to_local(utcnow())
-
-
-def to_local(moment: datetime) -> datetime:
-    """A naive UTC timestamp as naive team wall-clock time."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
 
 
 def content() -> tuple[Vocabulary, dict[str, str]]:

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from companion import access
+from companion.clock import local_now, to_local
 from companion.debriefs import comparison, operations
 from companion.debriefs.forms import CloseForm, NextStepForm
 from companion.extensions import db, htmx
@@ -29,13 +30,13 @@ def _load_prompts(state) -> None:
 @bp.app_template_filter("team_clock")
 def _team_clock(moment):
     """A stored UTC timestamp on the team's wall clock."""
-    return operations.to_local(moment) if moment else moment
+    return to_local(moment) if moment else moment
 
 
 @bp.app_template_filter("meeting_ago")
 def _meeting_ago(day) -> str:
     """How long ago a meeting day was, in words."""
-    days = (operations.local_now().date() - day).days
+    days = (local_now().date() - day).days
     if days <= 0:
         return _("today")
     if days == 1:
@@ -90,7 +91,7 @@ def pairs():
 def pair(pair_id: int):
     found = operations.load_pair(pair_id)
     vocabulary, _prompts = operations.content()
-    months = operations.pair_months(found, operations.local_now().date(),
+    months = operations.pair_months(found, local_now().date(),
                                     operations.observed_ids(vocabulary))
     recent = operations.recent_shared_meetings(found)
     db.session.commit()

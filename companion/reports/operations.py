@@ -3,11 +3,11 @@
 import re
 import unicodedata
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 
 from companion import audit
+from companion.clock import team_zone
 from companion.models import Team
 from companion.phases import PHASES
 from companion.reports import charts, queries
@@ -32,7 +32,7 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
     """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
     data = queries.report_data(team, month)
     figures = monthly_figures(data, current_app.extensions["content"].vocabulary)
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = team_zone()
     html = render_template(
         "reports/monthly.html",
         figures=figures,
