@@ -66,6 +66,13 @@ def _secret_key(env, instance_path, demo):
     return stored.read_text().strip()
 
 
+def _data_key(env):
+    key = env.get("COMPANION_DATA_KEY") or None
+    if key is not None and len(key) < 32:
+        raise ConfigError("COMPANION_DATA_KEY must be at least 32 characters")
+    return key
+
+
 def from_env(instance_path, env=None):
     """Build the app's settings from environment variables."""
     env = os.environ if env is None else env
@@ -73,6 +80,7 @@ def from_env(instance_path, env=None):
     return {
         "DEMO_MODE": demo,
         "SECRET_KEY": _secret_key(env, instance_path, demo),
+        "DATA_KEY": _data_key(env),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "REQUIRE_TOTP": _flag(env, "COMPANION_REQUIRE_TOTP", default=not demo),

@@ -1,11 +1,14 @@
 """Generic error pages with a correlation id; never a traceback, path or version."""
 
-from flask import Flask, current_app, g, render_template, request
+import hmac
+
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from companion.extensions import db
+from companion.extensions import csrf, db
 
 MESSAGES = {
     400: "The request could not be understood. Please go back and try again.",
@@ -20,6 +23,7 @@ MESSAGES = {
 # Never written back into a page: the user types these again.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "new_password", "confirm", "pin", "code"})
 FORM_EXPIRED = "Your form had expired, please press save again."
+FORM_REFUSED = "This form could not be sent. Please open it again from the app."
 
 
 def init_app(app: Flask) -> None:
@@ -47,13 +51,43 @@ def _unexpected_error(error: Exception):
     return _page(500)
 
 
+def _own_expired_token(error: CSRFError) -> bool:
+    """True when the request carried a token this session issued that merely timed out."""
+    raw = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    token = csrf._get_csrf_token()
+    if error.description != "The CSRF token has expired." or not raw or not token:
+        return False
+    serializer = URLSafeTimedSerializer(
+        current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
+        salt="wtf-csrf-token")
+    try:
+        return hmac.compare_digest(serializer.loads(token), raw)
+    except BadData:
+        return False
+
+
 def _csrf_error(error: CSRFError):
-    """An expired or stale token: give the same form back with a fresh token, nothing lost."""
-    fields = [(name, value) for name, value in request.form.items(multi=True)
-              if name not in SECRET_FIELDS]
-    if any(name in SECRET_FIELDS - {"csrf_token"} for name in request.form):
-        fields = None  # a sign-in or account form: shown again empty, to be typed again
+    """A form of this session whose token expired comes back with a fresh token, nothing lost.
+    Any other refused token gets no form and no token (that would launder a forged POST), and
+    a request without a session gets no session (a cross-site POST must not replace a cookie)."""
+    fields, message = None, _(FORM_REFUSED)
+    if _own_expired_token(error):
+        message = _(FORM_EXPIRED)
+        fields = [(name, value) for name, value in request.form.items(multi=True)
+                  if name not in SECRET_FIELDS]
+        if any(name in SECRET_FIELDS - {"csrf_token"} for name in request.form):
+            fields = []  # a sign-in or account form: shown again empty, to be typed again
     template = "_form_expired.html" if request.headers.get("HX-Request") else "form_expired.html"
     headers = {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
-    return render_template(template, fields=fields, action=request.full_path.rstrip("?"),
-                           message=_(FORM_EXPIRED)), 400, headers
+    page = render_template(template, fields=fields, action=request.full_path.rstrip("?"),
+                           back=_page_of_form(), message=message, no_token=not session)
+    return page, 400, headers
+
+
+def _page_of_form() -> str | None:
+    """The form's own page, when its address also answers a GET (a link carries no token)."""
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except HTTPException:
+        return None
+    return request.full_path.rstrip("?")

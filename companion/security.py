@@ -6,6 +6,9 @@ from flask import Flask, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from companion import audit
+from companion.extensions import db
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -27,6 +30,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_assign_request_id)
     app.before_request(_refuse_control_characters)
+    app.before_request(_refuse_file_parts)
     app.after_request(_add_headers)
 
 
@@ -48,6 +52,26 @@ def _refuse_control_characters():
     values = [value for values in lists for value in values]
     if any(value != value.translate(_CONTROL) for value in values):
         abort(400)
+
+
+def _refuse_file_parts():
+    """No form here takes a file: a multipart file part is refused before a form reads it."""
+    if request.files:
+        abort(400)
+
+
+# Ids are INTEGER columns: PostgreSQL's ends at 2^31 - 1 (SQLite's at 2^63 - 1).
+MAX_ID = 2**31 - 1
+
+
+def refuse_out_of_range_ids():
+    """An id no row can have is refused like any unknown id (audited, 404), before it reaches
+    the database, where it would raise. Runs after the access check."""
+    ids = [v for v in (request.view_args or {}).values() if isinstance(v, int)]
+    if any(value > MAX_ID for value in ids):
+        audit.record("access.denied", f"{request.endpoint}:{max(ids)}"[:128])
+        db.session.commit()
+        abort(404)
 
 
 def _add_headers(response):

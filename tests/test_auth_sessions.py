@@ -8,6 +8,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import AuditEntry, User
 from tests.conftest import make_app
+from tests.csrf_tokens import expired_own_token
 from tests.world import PASSWORD, PIN
 
 
@@ -220,7 +221,7 @@ def test_an_expired_form_comes_back_with_its_values_and_a_fresh_token(csrf_app):
     client = csrf_app.test_client()
     token = _token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
-    stale = "IjBhZDEx.stale.token"
+    stale = expired_own_token(client)
     response = client.post("/admin/teams", data={"name": "Team <C>", "csrf_token": stale})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "please press save again" in page

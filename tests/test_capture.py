@@ -438,11 +438,13 @@ def test_a_capture_posted_with_an_expired_form_comes_back_with_its_key_and_saves
     database_url, engine_name, tmp_path, world
 ):
     from tests.conftest import make_app
+    from tests.csrf_tokens import expired_own_token
 
     app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
+    stale = expired_own_token(client)
     response = client.post(_new_url(world), data=_form(world, "k" * 32, note="kept"),
-                           headers={"HX-Request": "true"})
+                           headers={"HX-Request": "true", "X-CSRFToken": stale})
     assert response.status_code == 400 and response.headers["HX-Retarget"] == "#main"
     page = response.get_data(as_text=True)
     assert 'name="idempotency_key" value="' + "k" * 32 + '"' in page and "Save again" in page

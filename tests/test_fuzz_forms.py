@@ -1,6 +1,8 @@
 """Every form the app shows, fed hostile input: never a 5xx, never invalid data stored,
 and a script canary typed into every text field only ever comes back escaped."""
 
+import io
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -10,9 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy import String, select
 
 from companion.extensions import db
+from companion.models import AuditEntry
 from tests import world as world_module
 from tests.conftest import make_app
-from tests.test_access_matrix import Visitor, _ids, _routes, _url
+from tests.test_access_matrix import URL_VALUES, VARIABLE, Visitor, _ids, _routes, _url
 
 CANARY = '"><img src=x onerror=alert(1)>{{7*7}}'
 RAW = "<img src=x onerror=alert(1)>"
@@ -163,3 +166,59 @@ def test_a_nul_character_in_a_field_is_refused_with_400_on_every_engine(client, 
     auth.login("admin")
     response = client.post("/admin/teams", data={"name": ["ok", "Team\x00X"]})
     assert response.status_code == 400
+
+
+INT_VARIABLE = re.compile(r"<int:([^>]+)>")
+# Past PostgreSQL's INTEGER (2^31 - 1) and past SQLite's (2^63 - 1).
+HUGE_IDS = (2**31, 2**63, 10**30)
+
+
+def _with_huge_ids(rule, huge: int) -> str:
+    text = INT_VARIABLE.sub(str(huge), rule.rule)
+    return VARIABLE.sub(lambda match: str(URL_VALUES[match.group(1)]({})[0]), text)
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_ids_beyond_the_integer_columns_are_refused_4xx_and_audited(
+    app, client, auth, world, username
+):
+    auth.login(username)
+    refused = []
+    for rule, method in _routes(app):
+        if "<int:" not in rule.rule:
+            continue
+        for huge in HUGE_IDS:
+            url = _with_huge_ids(rule, huge)
+            response = client.open(url, method=method, data={"phase": "crisis"})
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+            refused.append((rule.endpoint, huge, response.status_code))
+    assert len(refused) >= 3 * 20
+    with app.app_context():
+        subjects = db.session.scalars(
+            select(AuditEntry.subject).where(AuditEntry.action == "access.denied")).all()
+    for endpoint, huge, status in refused:
+        audited = f"{endpoint}:{huge}"[:128] in subjects or status == 403
+        assert audited, (endpoint, huge)
+
+
+def _file_part() -> tuple:
+    return (io.BytesIO(b"%PDF-1.7 not a name"), "name.pdf", "application/pdf")
+
+
+def test_a_file_part_in_any_text_field_is_refused_with_400(fuzz_app):
+    app, world = fuzz_app
+    forms = discover(app, _ids(app, world))
+    forms.append(Form("anonymous", "/login", {"username": None, "password": None}))
+    visitors = {role: Visitor(app, role) for role in (*ROLES, "anonymous")}
+    tried = 0
+    for form in forms:
+        for name in [name for name, allowed in form.fields.items() if allowed is None]:
+            values = {other: (allowed or ["x"])[0] if allowed else "x"
+                      for other, allowed in form.fields.items()}
+            values[name] = _file_part()
+            response = visitors[form.role].client.post(
+                form.action, data=values, content_type="multipart/form-data")
+            assert response.status_code == 400, (form.action, name, response.status_code)
+            tried += 1
+    assert tried >= 8
+    stored_strings_are_valid(app)

@@ -117,6 +117,7 @@ def end_sessions(user: User) -> None:
 def reset_second_factor(user: User) -> None:
     """For a lost phone: the user sets up a new authenticator at the next sign-in."""
     user.totp_secret = None
+    user.totp_pending = None
     user.totp_last_step = None
     user.recovery_codes = []
     user.end_all_sessions()

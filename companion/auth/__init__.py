@@ -10,7 +10,7 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from companion import access
+    from companion import access, security
     from companion.auth import sessions, throttle
 
     login_manager.init_app(app)
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)
     app.before_request(sessions.check)
     app.before_request(access.check_request)
+    app.before_request(security.refuse_out_of_range_ids)
 
 
 @login_manager.user_loader

@@ -1,14 +1,14 @@
 """The signed-in user's own account: password, PIN and second factor (every role)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit
-from companion.auth import mfa, sessions
+from companion.auth import mfa, sessions, signin
 from companion.auth.forms import EnrolForm, PasswordForm, PinForm
 from companion.extensions import db
-from companion.passwords import hash_secret, password_problem, verify_secret
+from companion.passwords import hash_secret, password_problem
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -19,21 +19,24 @@ def index():
     return render_template("account/index.html")
 
 
-def _password_ok(form) -> bool:
-    if verify_secret(current_user.password_hash, form.password.data):
-        return True
-    audit.record("account.reauth_failed", f"user:{current_user.id}")
-    db.session.commit()
-    form.password.errors = [_("That is not your current password.")]
-    return False
+def _refused(form, template: str):
+    """The form page again when it is invalid or the current password is wrong (throttled)."""
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 400 if form.errors else 200
+    refused = signin.reauth_attempt(current_user._get_current_object(), form.password.data)
+    if refused is None:
+        return None
+    form.password.errors = [refused.message]
+    return render_template(template, form=form), refused.status
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @access.allow(*access.ANY_ROLE)
 def password():
     form = PasswordForm()
-    if not form.validate_on_submit() or not _password_ok(form):
-        return render_template("account/password.html", form=form), 400 if form.errors else 200
+    refused = _refused(form, "account/password.html")
+    if refused:
+        return refused
     problem = password_problem(form.new_password.data, current_user.username)
     if problem:
         form.new_password.errors = [_(problem)]
@@ -52,8 +55,9 @@ def password():
 @access.allow(*access.ANY_ROLE)
 def pin():
     form = PinForm()
-    if not form.validate_on_submit() or not _password_ok(form):
-        return render_template("account/pin.html", form=form), 400 if form.errors else 200
+    refused = _refused(form, "account/pin.html")
+    if refused:
+        return refused
     current_user.pin_hash = hash_secret(form.pin.data)
     audit.record("pin.set", f"user:{current_user.id}")
     db.session.commit()
@@ -67,8 +71,7 @@ def two_factor():
     if current_user.totp_secret:
         flash(_("Your second factor is already set up. An administrator can reset it."))
         return redirect(url_for("account.index"), 303)
-    secret = session.get("enrol_secret") or mfa.new_secret()
-    session["enrol_secret"] = secret
+    secret = _pending_secret(current_user._get_current_object())
     form = EnrolForm()
     if form.validate_on_submit():
         step = mfa.matching_step(secret, form.code.data, None)
@@ -84,11 +87,18 @@ def two_factor():
     ), 400 if form.errors else 200
 
 
+def _pending_secret(user) -> str:
+    """The seed being enrolled, kept encrypted in the database, not in the session cookie."""
+    if not user.totp_pending:
+        user.totp_pending = mfa.new_secret()
+        db.session.commit()
+    return user.totp_pending
+
+
 def _enrolled(secret: str, step: int):
     user = current_user._get_current_object()
-    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_secret, user.totp_last_step, user.totp_pending = secret, step, None
     codes = mfa.new_recovery_codes(user)
-    session.pop("enrol_secret", None)
     audit.record("mfa.enrolled", f"user:{user.id}")
     db.session.commit()
     return render_template(

@@ -8,6 +8,7 @@ import pyotp
 import segno
 from markupsafe import Markup
 
+from companion.keys import keyed_hash
 from companion.models import RecoveryCode, User, utcnow
 from companion.passwords import hash_secret, verify_secret
 
@@ -61,17 +62,30 @@ def new_recovery_codes(user: User) -> list[str]:
         "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
         for _ in range(RECOVERY_CODES)
     ]
-    user.recovery_codes = [RecoveryCode(code_hash=hash_secret(code)) for code in codes]
+    user.recovery_codes = [
+        RecoveryCode(code_hash=hash_secret(code), lookup=_lookup(code)) for code in codes
+    ]
     return codes
 
 
+def _lookup(code: str) -> str:
+    # 32 bits: enough that a guess meets one stored hash, too few to say which code it was.
+    return keyed_hash("recovery-code", code, 8)
+
+
 def use_recovery_code(user: User, code: str) -> bool:
-    """Accept an unused recovery code once."""
+    """Accept an unused recovery code once. A guess costs one argon2 check: only the code whose
+    keyed lookup matches is verified (codes from before the lookup existed are all tried)."""
     code = "".join(code.lower().split())
     if len(code) != 11:
         return False
-    for stored in user.recovery_codes:
-        if stored.used_at is None and verify_secret(stored.code_hash, code):
+    lookup = _lookup(code)
+    candidates = [stored for stored in user.recovery_codes
+                  if stored.used_at is None and stored.lookup in (lookup, None)]
+    if not candidates:
+        verify_secret(None, code)  # the same time as a near miss
+    for stored in candidates:
+        if verify_secret(stored.code_hash, code):
             stored.used_at = utcnow()
             return True
     return False

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from companion import audit
+from companion.urls import as_browsers_read, local_or_home
 
 MAX_AGE = timedelta(hours=12)
 # Endpoints a locked session may still use.
@@ -102,16 +103,16 @@ def lock_response():
 def _return_path() -> str:
     """The page to come back to after unlocking: this page, or the form a POST came from."""
     if request.method == "GET" and not request.headers.get("HX-Request"):
-        return request.full_path.rstrip("?")
+        return local_or_home(request.full_path.rstrip("?"))
     source = request.headers.get("HX-Current-URL") or request.referrer or ""
-    parts = urlsplit(source)
+    parts = urlsplit(as_browsers_read(source))
     if parts.netloc and parts.netloc != request.host:
         return url_for("home.index")
-    return parts.path + (f"?{parts.query}" if parts.query else "") or url_for("home.index")
+    return local_or_home(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def unlock() -> str:
     """Lift the lock; the page the user was on when it locked."""
     session.pop("locked", None)
     session["seen"] = now()
-    return session.pop("unlock_next", None) or url_for("home.index")
+    return local_or_home(session.pop("unlock_next", None))

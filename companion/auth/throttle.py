@@ -14,6 +14,12 @@ from redis.exceptions import RedisError
 PER_ACCOUNT = parse("5 per 15 minutes")
 PER_ADDRESS = parse("20 per 15 minutes")
 WRONG_PINS = parse("5 per 12 hours")
+# Second-factor failures: their own count, per account and per pending login, never cleared by
+# a correct password (which would reset a brute force of the code).
+WRONG_CODES = parse("5 per 15 minutes")
+WRONG_REAUTH = parse("5 per 15 minutes")
+# Failed and throttled sign-ins leave one audit entry per window, not one per attempt.
+AUDIT_WINDOW = parse("1 per 15 minutes")
 
 
 class ThrottleUnavailable(RuntimeError):
@@ -39,6 +45,10 @@ class Throttle:
     def fail(self, *pairs) -> None:
         for item, key in pairs:
             self._call("hit", item, key)
+
+    def first_in_window(self, *names: str) -> bool:
+        """Count an event under each name; True when it is the first in its window for all."""
+        return all([self._call("hit", AUDIT_WINDOW, "audit:" + name) for name in names])
 
     def remaining(self, item, key) -> int:
         return self._call("get_window_stats", item, key).remaining
@@ -70,6 +80,14 @@ def address_key() -> tuple:
 
 def login_keys(username: str) -> tuple:
     return account_key(username), address_key()
+
+
+def code_keys(user, pending_id: str) -> tuple:
+    return (WRONG_CODES, f"mfa:account:{user.id}"), (WRONG_CODES, f"mfa:pending:{pending_id}")
+
+
+def reauth_key(user) -> tuple:
+    return WRONG_REAUTH, f"reauth:{user.id}"
 
 
 def pin_key(user) -> tuple:

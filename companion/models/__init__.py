@@ -13,7 +13,7 @@ from companion.models.clients import (
     PhaseChange,
     SuggestionDecision,
 )
-from companion.models.people import Pair, RecoveryCode, Team, User
+from companion.models.people import Pair, Passkey, RecoveryCode, Team, User
 
 __all__ = [
     "Assignment",
@@ -27,6 +27,7 @@ __all__ = [
     "Milestone",
     "MonthlyAggregate",
     "Pair",
+    "Passkey",
     "PhaseChange",
     "RecoveryCode",
     "SuggestionDecision",

@@ -3,10 +3,18 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from companion.extensions import db
+from companion.keys import Encrypted
 from companion.models.base import ROLES, choice, utcnow
 
 
@@ -34,13 +42,18 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     session_version: Mapped[int] = mapped_column(default=1)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted())
+    # The seed being enrolled: server-side, never in the session cookie.
+    totp_pending: Mapped[str | None] = mapped_column(Encrypted())
     totp_last_step: Mapped[int | None]
     pin_hash: Mapped[str | None] = mapped_column(String(255))
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
+    )
+    passkeys: Mapped[list["Passkey"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Passkey.id"
     )
 
     @property
@@ -64,9 +77,27 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(255))
+    # A keyed-hash prefix of the code: a guess is checked against one argon2 hash, not ten.
+    lookup: Mapped[str | None] = mapped_column(String(16))
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential on the user's own phone; it unlocks an idle-locked session only."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="passkeys")
 
 
 class Pair(db.Model):

@@ -118,7 +118,9 @@ def test_a_capture_survives_a_session_that_ended_before_save(page, context, live
     rating(page, "Bond", 3).click()
     context.clear_cookies()  # the session ends while the worker is typing
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("button", name="Save again").click()  # the form had expired with it
+    # No session, so no form to re-send (that would launder a forged POST): back to the form,
+    # whose entries the phone kept.
+    page.get_by_role("link", name="Back to the form").click()
     page.wait_for_url("**/login?next=*")
     page.get_by_label("Username").fill("worker2")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
