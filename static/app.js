@@ -166,3 +166,118 @@
     init(document);
   }
 }());
+
+// Passkeys (WebAuthn): add one under Account, unlock a locked session with it. The server
+// sends the options as JSON and checks the answer; this only carries bytes both ways.
+(function () {
+  "use strict";
+
+  function toBytes(text) {
+    var base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    var binary = atob(base64 + "===".slice((base64.length + 3) % 4));
+    return Uint8Array.from(binary, function (c) { return c.charCodeAt(0); }).buffer;
+  }
+
+  function toText(buffer) {
+    var binary = String.fromCharCode.apply(null, new Uint8Array(buffer));
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // The token comes with the box (a boosted page keeps an older <body> and its hx-headers).
+  function post(box, url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: body || "",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": box.getAttribute("data-csrf")}
+    }).then(function (response) {
+      return response.json().then(function (data) { data.ok = response.ok; return data; });
+    });
+  }
+
+  function descriptors(list) {
+    return (list || []).map(function (item) {
+      return {type: item.type, id: toBytes(item.id), transports: item.transports};
+    });
+  }
+
+  function created(credential) {
+    return {
+      id: credential.id, rawId: toText(credential.rawId), type: credential.type,
+      response: {
+        clientDataJSON: toText(credential.response.clientDataJSON),
+        attestationObject: toText(credential.response.attestationObject),
+        transports: credential.response.getTransports ? credential.response.getTransports() : []
+      },
+      authenticatorAttachment: credential.authenticatorAttachment,
+      clientExtensionResults: credential.getClientExtensionResults()
+    };
+  }
+
+  function asserted(credential) {
+    var response = credential.response;
+    return {
+      id: credential.id, rawId: toText(credential.rawId), type: credential.type,
+      response: {
+        clientDataJSON: toText(response.clientDataJSON),
+        authenticatorData: toText(response.authenticatorData),
+        signature: toText(response.signature),
+        userHandle: response.userHandle ? toText(response.userHandle) : null
+      },
+      authenticatorAttachment: credential.authenticatorAttachment,
+      clientExtensionResults: credential.getClientExtensionResults()
+    };
+  }
+
+  function create(options) {
+    options.challenge = toBytes(options.challenge);
+    options.user.id = toBytes(options.user.id);
+    options.excludeCredentials = descriptors(options.excludeCredentials);
+    return navigator.credentials.create({publicKey: options}).then(created);
+  }
+
+  function get(options) {
+    options.challenge = toBytes(options.challenge);
+    options.allowCredentials = descriptors(options.allowCredentials);
+    return navigator.credentials.get({publicKey: options}).then(asserted);
+  }
+
+  function wire(box, ceremony) {
+    var button = box.querySelector("button");
+    var status = box.querySelector("[data-passkey-status]");
+    var missing = box.querySelector("[data-passkey-missing]");
+    if (!window.PublicKeyCredential || !button || box.hasAttribute("data-ready")) { return; }
+    box.setAttribute("data-ready", "");
+    button.hidden = false;
+    if (missing) { missing.hidden = true; }
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      status.hidden = true;
+      post(box, box.getAttribute("data-options")).then(function (options) {
+        if (options.redirect) { return options; }
+        return ceremony(options).then(function (answer) {
+          return post(box, box.getAttribute("data-verify"), JSON.stringify(answer));
+        });
+      }).then(function (result) {
+        if (result.error) {
+          status.textContent = result.error;
+          status.hidden = false;
+        }
+        if (result.redirect) { window.location.assign(result.redirect); }
+      }).catch(function () {
+        status.textContent = box.getAttribute("data-cancelled") || "No passkey was used.";
+        status.hidden = false;
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-passkey-enrol]").forEach(function (box) { wire(box, create); });
+    root.querySelectorAll("[data-passkey-unlock]").forEach(function (box) { wire(box, get); });
+  }
+
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+}());

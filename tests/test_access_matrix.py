@@ -31,6 +31,8 @@ EXPECTED = {
     "auth.unlock GET": (302, 303, 303, 303, 303, 303, 303),
     "auth.unlock POST": (302, 303, 303, 303, 303, 303, 303),
     "auth.lock_check GET": (302, 204, 204, 204, 204, 204, 204),
+    "auth.passkey_unlock_options POST": (302, 409, 409, 409, 409, 409, 409),  # not locked
+    "auth.unlock_with_passkey POST": (302, 409, 409, 409, 409, 409, 409),
     "account.index GET": (302, 200, 200, 200, 200, 200, 200),
     "account.password GET": (302, 200, 200, 200, 200, 200, 200),
     "account.password POST": (302, 400, 400, 400, 400, 400, 400),
@@ -38,6 +40,10 @@ EXPECTED = {
     "account.pin POST": (302, 400, 400, 400, 400, 400, 400),
     "account.two_factor GET": (302, 200, 200, 200, 200, 200, 200),
     "account.two_factor POST": (302, 400, 400, 400, 400, 400, 400),
+    "account.list_passkeys GET": (302, 200, 200, 200, 200, 200, 200),
+    "account.passkey_options POST": (302, 200, 200, 200, 200, 200, 200),
+    "account.add_passkey POST": (302, 400, 400, 400, 400, 400, 400),
+    "account.remove_passkey POST": (302, 404, 404, 404, 404, 404, 404),  # nobody's passkey
     "audit.team GET": (302, 403, 403, 403, 200, 200, 403),
     "audit.accounts GET": (302, 403, 403, 403, 403, 403, 200),
     "admin.index GET": (302, 403, 403, 403, 403, 403, 200),
@@ -80,6 +86,7 @@ URL_VALUES = {
     "capture_id": lambda ids: (ids["capture"], ids["other_capture"]),
     "team_id": lambda ids: (ids["team"], ids["other_team"]),
     "user_id": lambda ids: (ids["target_user"], None),
+    "passkey_id": lambda ids: (4242, None),
     "part": lambda ids: ("middle", None),
     "decision": lambda ids: ("dismiss", None),
     "month": lambda ids: (date.today().strftime("%Y-%m"), None),

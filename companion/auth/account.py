@@ -1,11 +1,20 @@
 """The signed-in user's own account: password, PIN and second factor (every role)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit
-from companion.auth import mfa, sessions, signin
+from companion.auth import mfa, passkeys, sessions, signin
 from companion.auth.forms import EnrolForm, PasswordForm, PinForm
 from companion.extensions import db
 from companion.passwords import hash_secret, password_problem
@@ -104,3 +113,45 @@ def _enrolled(secret: str, step: int):
     return render_template(
         "account/recovery_codes.html", codes=codes, next_step=sessions.setup_step(user)
     )
+
+
+@bp.get("/passkeys")
+@access.allow(*access.ANY_ROLE)
+def list_passkeys():
+    return render_template("account/passkeys.html", passkeys=current_user.passkeys)
+
+
+@bp.post("/passkeys/options")
+@access.allow(*access.ANY_ROLE)
+def passkey_options():
+    options = passkeys.registration_options(current_user._get_current_object())
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/passkeys")
+@access.allow(*access.ANY_ROLE)
+def add_passkey():
+    """The browser's answer to the options above: stored when it checks out."""
+    user = current_user._get_current_object()
+    added = passkeys.register(user, request.get_data(as_text=True))
+    audit.record("passkey.added" if added else "passkey.add_failed", f"user:{user.id}")
+    db.session.commit()
+    if not added:
+        return {"error": _("This phone's passkey could not be added. Please try again.")}, 400
+    flash(_("Passkey added. It unlocks the app on this phone after a pause."))
+    return {"redirect": url_for("account.list_passkeys")}, 201
+
+
+@bp.post("/passkeys/<int:passkey_id>/remove")
+@access.allow(*access.ANY_ROLE)
+def remove_passkey(passkey_id: int):
+    passkey = next((key for key in current_user.passkeys if key.id == passkey_id), None)
+    if passkey is None:
+        audit.record("access.denied", f"passkey:{passkey_id}")
+        db.session.commit()
+        abort(404)
+    db.session.delete(passkey)
+    audit.record("passkey.removed", f"user:{current_user.id} passkey:{passkey_id}")
+    db.session.commit()
+    flash(_("Passkey removed."))
+    return redirect(url_for("account.list_passkeys"), 303)

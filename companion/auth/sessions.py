@@ -17,10 +17,14 @@ from companion.urls import as_browsers_read, local_or_home
 
 MAX_AGE = timedelta(hours=12)
 # Endpoints a locked session may still use.
-LOCK_EXEMPT = frozenset({"static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check"})
+LOCK_EXEMPT = frozenset({
+    "static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check",
+    "auth.passkey_unlock_options", "auth.unlock_with_passkey",
+})
 # Endpoints open to an account that still has to set up its second factor or PIN.
 SETUP_EXEMPT = frozenset({
     "static", "home.healthz", "auth.logout", "auth.unlock", "auth.lock_check",
+    "auth.passkey_unlock_options", "auth.unlock_with_passkey",
     "account.two_factor", "account.pin",
 })
 

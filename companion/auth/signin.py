@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from companion import audit
-from companion.auth import mfa, sessions
+from companion.auth import mfa, passkeys, sessions
 from companion.auth.throttle import (
     ThrottleUnavailable,
     account_key,
@@ -178,6 +178,14 @@ def pin_attempt(user: User, pin: str) -> Refused | None:
     return unlock_failed(user, "pin")
 
 
+def passkey_attempt(user: User, credential: str) -> Refused | None:
+    """Unlock with one of the user's own passkeys; a wrong one counts like a wrong PIN."""
+    if passkeys.verify_unlock(user, credential):
+        unlocked(user, "passkey")
+        return None
+    return unlock_failed(user, "passkey")
+
+
 def unlocked(user: User, how: str) -> None:
     audit.record("session.unlocked", f"user:{user.id} {how}")
     db.session.commit()
@@ -197,6 +205,9 @@ def unlock_failed(user: User, how: str) -> Refused:
         db.session.commit()
         return Refused(303, _("Too many wrong PINs. Please sign in again."), ended=True)
     db.session.commit()
+    if how == "passkey":
+        return Refused(401, _("That passkey did not unlock this session. %(left)d tries left.",
+                              left=left))
     return Refused(401, _("Wrong PIN. %(left)d tries left.", left=left))
 
 

@@ -1,12 +1,12 @@
 """Signing in (password, then the second factor), signing out, and unlocking a locked session.
 The attempts themselves, with their throttling and audit, are in `signin`."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit
-from companion.auth import bp, sessions, signin
+from companion.auth import bp, passkeys, sessions, signin
 from companion.auth.forms import CodeForm, LoginForm, UnlockForm
 from companion.extensions import db
 
@@ -74,6 +74,31 @@ def unlock():
         return redirect(url_for("auth.login"), 303)
     form.pin.errors = [refused.message]
     return render_template("auth/unlock.html", form=form), refused.status
+
+
+@bp.post("/unlock/passkey/options")
+@access.allow(*access.ANY_ROLE)
+def passkey_unlock_options():
+    if not session.get("locked"):
+        return {"redirect": sessions.unlock()}, 409
+    options = passkeys.unlock_options(current_user._get_current_object())
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/unlock/passkey")
+@access.allow(*access.ANY_ROLE)
+def unlock_with_passkey():
+    """One tap: the phone's passkey instead of the PIN. It lifts a lock, never signs in."""
+    if not session.get("locked"):
+        return {"redirect": sessions.unlock()}, 409
+    user = current_user._get_current_object()
+    refused = signin.passkey_attempt(user, request.get_data(as_text=True))
+    if refused is None:
+        return {"redirect": sessions.unlock()}
+    if refused.ended:
+        flash(refused.message)
+        return {"redirect": url_for("auth.login"), "error": refused.message}, 401
+    return {"error": refused.message}, 401
 
 
 @bp.get("/lock/check")
