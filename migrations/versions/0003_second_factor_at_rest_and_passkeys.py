@@ -1,14 +1,14 @@
 """second factor at rest and passkeys: TOTP seeds encrypted (and the one being enrolled kept
 server-side), a keyed lookup prefix for recovery codes, WebAuthn credentials for unlocking
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
