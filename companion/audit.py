@@ -44,6 +44,18 @@ def record(action: str, subject: str = "", user=None) -> dict:
     return entry
 
 
+def listed(where: str, client_ids) -> None:
+    """One entry for a page that shows client codes: where, and which clients (by id)."""
+    ids = sorted(set(client_ids))
+    if not ids:
+        return
+    subject = f"{where} clients:" + ",".join(map(str, ids))
+    if len(subject) > 128:
+        subject = f"{where} clients:{len(ids)}:" + ",".join(map(str, ids))
+        subject = subject[:127].rsplit(",", 1)[0] + "+"
+    record("clients.listed", subject)
+
+
 def chain_key() -> bytes:
     return current_app.config["AUDIT_KEY"].encode()
 

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from companion import access, queries
+from companion import access, audit, queries
 from companion.extensions import db
 
 bp = Blueprint("home", __name__)
@@ -16,8 +16,15 @@ def index():
     if current_user.role == "admin":
         return render_template("home/admin.html", **queries.admin_overview())
     if current_user.role == "lead":
-        return render_template("home/lead.html", **queries.lead_overview(current_user))
-    return render_template("home/worker.html", **queries.worker_overview(current_user))
+        return _listing("home/lead.html", queries.lead_overview(current_user))
+    return _listing("home/worker.html", queries.worker_overview(current_user))
+
+
+def _listing(template: str, overview: dict):
+    """A home page names clients by code: which ones is audited like any other read."""
+    audit.listed("home", [client.id for client, _last in overview["clients"]])
+    db.session.commit()
+    return render_template(template, **overview)
 
 
 @bp.get("/healthz")

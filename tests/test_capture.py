@@ -403,6 +403,10 @@ def test_after_48_hours_a_capture_is_read_only(app, client, sign_in, world):
     assert view.status_code == 200
     assert "read-only" in view.get_data(as_text=True) and "<form id=\"capture-form\"" not in \
         view.get_data(as_text=True)
+    with app.app_context():  # the capture itself is the record read, not only its client
+        viewed = db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action == "capture.view")).all()
+    assert f"capture:{capture_id}" in viewed
     response = client.post(url, data=_form(world, key, readiness=["fewer_lies"]))
     assert response.status_code == 403
     assert "Not saved." in response.get_data(as_text=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from companion import access
+from companion import access, audit
 from companion.admin import operations
 from companion.admin.forms import AssignmentForm, ClientForm, PairForm, TeamForm, UserForm
 from companion.extensions import db
@@ -59,6 +59,9 @@ def _page(status: int = 200, **bound):
     context["pairs"] = db.session.scalars(
         select(Pair).options(joinedload(Pair.first), joinedload(Pair.second))
     ).all()
+    shown = [a.client_id for a in context["assignments"]]
+    audit.listed("admin", shown + [c.value for c in context["assignment_form"].client.choices])
+    db.session.commit()
     return render_template("admin/index.html", **context), status
 
 

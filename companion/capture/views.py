@@ -183,6 +183,7 @@ def _show(screen: Screen, values: dict, errors: dict | None = None, status: int 
 
 
 def _read_only(capture: Capture, client: Client, status: int):
+    audit.record("capture.view", f"capture:{capture.id}")
     db.session.commit()
     template = "capture/_summary.html" if _wants_fragment() else "capture/view.html"
     page = render_template(template, capture=capture, client=client, vocabulary=vocabulary(),
