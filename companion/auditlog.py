@@ -29,9 +29,10 @@ def _listing(query: Select, title: str, subject: str):
     page = db.paginate(query.order_by(AuditEntry.id.desc()), page=number, per_page=PER_PAGE,
                        error_out=False)
     audit.record("audit.viewed", subject)
-    db.session.commit()
-    return render_template("audit/list.html", page=page, entries=page.items, title=title,
+    html = render_template("audit/list.html", page=page, entries=page.items, title=title,
                            action=action, who=who)
+    db.session.commit()
+    return html
 
 
 @bp.get("/team")

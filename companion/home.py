@@ -23,8 +23,9 @@ def index():
 def _listing(template: str, overview: dict):
     """A home page names clients by code: which ones is audited like any other read."""
     audit.listed("home", [client.id for client, _last in overview["clients"]])
-    db.session.commit()
-    return render_template(template, **overview)
+    page = render_template(template, **overview)
+    db.session.commit()  # after rendering: a commit would expire what the page shows
+    return page
 
 
 @bp.get("/healthz")

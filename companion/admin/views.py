@@ -61,8 +61,9 @@ def _page(status: int = 200, **bound):
     ).all()
     shown = [a.client_id for a in context["assignments"]]
     audit.listed("admin", shown + [c.value for c in context["assignment_form"].client.choices])
+    page = render_template("admin/index.html", **context)
     db.session.commit()
-    return render_template("admin/index.html", **context), status
+    return page, status
 
 
 def _submit(form_name: str, form, action):

@@ -50,14 +50,17 @@ def password():
     if problem:
         form.new_password.errors = [_(problem)]
         return render_template("account/password.html", form=form), 400
-    user = current_user._get_current_object()
-    user.password_hash = hash_secret(form.new_password.data)
+    _change_password(current_user._get_current_object(), form.new_password.data)
+    flash(_("Your password is changed. Other devices are signed out."))
+    return redirect(url_for("account.index"), 303)
+
+
+def _change_password(user, new_password: str) -> None:
+    user.password_hash = hash_secret(new_password)
     audit.record("password.changed", f"user:{user.id}")
     sessions.end(user)  # every other copy of the session ends too
     sessions.start(user)
     db.session.commit()
-    flash(_("Your password is changed. Other devices are signed out."))
-    return redirect(url_for("account.index"), 303)
 
 
 @bp.route("/pin", methods=["GET", "POST"])
@@ -89,11 +92,14 @@ def two_factor():
         audit.record("mfa.enrol_failed", f"user:{current_user.id}")
         db.session.commit()
         form.code.errors = [_("That code did not match. Check the time on your phone and retry.")]
-    return render_template(
-        "account/two_factor.html", form=form, secret=secret,
-        qr=mfa.qr_svg(secret, f"{current_user.username}"),
-        required=current_app.config["REQUIRE_TOTP"],
-    ), 400 if form.errors else 200
+    return _enrol_page(form, secret)
+
+
+def _enrol_page(form, secret: str):
+    page = render_template("account/two_factor.html", form=form, secret=secret,
+                           qr=mfa.qr_svg(secret, f"{current_user.username}"),
+                           required=current_app.config["REQUIRE_TOTP"])
+    return page, 400 if form.errors else 200
 
 
 def _pending_secret(user) -> str:
