@@ -4,23 +4,16 @@ survives the server being killed right after it answered."""
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from http.cookiejar import CookieJar
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from companion import database
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from companion import database, demo
+from companion.extensions import db
+from tests.conftest import TEST_ENV, make_app
+from tests.servers import Browser, gunicorn
 
 
 def _engine(path):
@@ -90,50 +83,29 @@ def test_a_writer_gives_up_with_database_is_locked_after_the_busy_timeout(tmp_pa
     holder.close()
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_an_audited_read_is_on_disk_when_the_server_is_killed_right_after_answering(tmp_path):
     """The audit entry of a read is committed (synchronous=FULL) before the answer is sent, so
     killing every server process the moment the page arrives loses nothing."""
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
-    env = dict(os.environ, COMPANION_DEMO="1", COMPANION_DEMO_PASSWORD="crash test pass 1",
-               DATABASE_URL=url, FLASK_APP="wsgi")
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        for _ in range(100):
-            try:
-                page = opener.open(base + "/login", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        form = {"csrf_token": token, "username": "worker1", "password": "crash test pass 1"}
-        home = opener.open(base + "/login", urlencode(form).encode(), timeout=10).read().decode()
-        client_id = re.search(r'href="/clients/(\d+)"', home).group(1)
-        answer = opener.open(f"{base}/clients/{client_id}", timeout=10)
-        answer.read()
+    app = make_app(url, tmp_path / "seed")
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        db.create_all()
+        patch.setenv("COMPANION_DEMO_PASSWORD", "crash test pass 1")
+        demo.seed()
+        db.session.commit()
+        db.engine.dispose()
+    env = dict(os.environ, **TEST_ENV, DATABASE_URL=url)
+    browser = Browser()
+    with gunicorn(env, tmp_path / "instance") as (server, base):
+        assert browser.sign_in(base, "worker1", "crash test pass 1") == 303
+        client_id = re.search(r'href="/clients/(\d+)"', browser.request(base + "/")[2]).group(1)
+        status, headers, _page = browser.request(f"{base}/clients/{client_id}")
         os.killpg(server.pid, signal.SIGKILL)  # master and workers, no chance to flush
-        request_id = answer.headers["X-Request-Id"]
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    assert status == 200
     engine = create_engine(url)
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT action, subject, username FROM audit_log WHERE request_id = :r"),
-            {"r": request_id}).all()
+            {"r": headers["X-Request-Id"]}).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("client.view", f"client:{client_id}", "worker1")]
