@@ -11,5 +11,4 @@ REMEMBER_COOKIE_DURATION = timedelta(0)
 MAX_CONTENT_LENGTH = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 12 * 3600
 WTF_CSRF_SSL_STRICT = True  # over HTTPS a POST must name this site as its Referer
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 BABEL_DEFAULT_LOCALE = "en"
