@@ -8,11 +8,14 @@ import time
 import argon2
 import pyotp
 import pytest
+import redis
 from sqlalchemy import select, text
 
 from companion.auth import mfa
 from companion.extensions import db
 from companion.models import AuditEntry, User
+from tests import world as world_module
+from tests.conftest import make_app
 from tests.world import PASSWORD
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -154,3 +157,27 @@ def test_the_totp_seed_stays_out_of_the_cookie_and_is_encrypted_at_rest(app, cli
         pending, stored = db.session.execute(text(raw)).one()
         assert db.session.get(User, world.users["w1"]).totp_secret == secret
     assert pending is None and stored and secret not in stored
+
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def test_two_instances_share_the_count_of_wrong_codes_in_redis(tmp_path):
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    first, second = (make_app(url, tmp_path / name, REDIS_URL=REDIS_URL, REQUIRE_TOTP=True)
+                     for name in ("one", "two"))
+    with first.app_context():
+        db.create_all()
+        world_module.build()
+    _enrol(first)
+    for instance in (first, second, first, second, first):
+        browser = instance.test_client()
+        browser.post("/login", data={"username": "w1", "password": PASSWORD})
+        assert browser.post("/login/code", data={"code": "000000"}).status_code == 401
+    browser = second.test_client()
+    browser.post("/login", data={"username": "w1", "password": PASSWORD})
+    right = browser.post("/login/code", data={"code": pyotp.TOTP(SECRET).now()})
+    assert right.status_code == 429
+    assert redis.Redis.from_url(REDIS_URL).keys("*mfa:account*")
+    redis.Redis.from_url(REDIS_URL).flushdb()
