@@ -22,8 +22,8 @@
   }
 
   document.addEventListener("input", function (event) {
-    var form = event.target.form;
-    if (form) { updateCounters(form); }
+    var form = event.target.form || event.target;
+    if (form.querySelectorAll) { updateCounters(form); }
   });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
   if (document.readyState === "loading") {

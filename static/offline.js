@@ -82,17 +82,17 @@
         freshen(form);
       }
     });
-    var timer = null;
+    var writing = Promise.resolve();  // one write at a time, each with the latest entries
     var keep = function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { Outbox.keepDraft(user(), form.dataset.draft, fieldsOf(form)); }, 150);
+      writing = writing.then(function () {
+        return Outbox.keepDraft(user(), form.dataset.draft, fieldsOf(form));
+      }).catch(function () { /* storage refused: the form still saves */ });
     };
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      clearTimeout(timer);
-      save(form);
+      writing.then(function () { save(form); });
     });
   }
 
@@ -172,10 +172,21 @@
     row.dataset.key = item.key;
     row.dataset.action = item.action;
     row.querySelector("[data-slot=problem]").hidden = !problem;
-    if (item.detail) { row.querySelector("[data-slot=detail]").innerHTML = item.detail; }  // our server's fragment
+    if (item.detail) { showDetail(row.querySelector("[data-slot=detail]"), item); }
     row.querySelector("[data-act=fix]").hidden = item.problem !== "invalid";
     row.querySelector(".actions").hidden = !item.problem;
     return row;
+  }
+
+  // Our server's fragment (both versions of a conflict), its ids made its own on this page.
+  function showDetail(slot, item) {
+    var prefix = "outbox-" + item.key.slice(0, 8) + "-";
+    slot.innerHTML = item.detail;
+    slot.querySelectorAll("[id]").forEach(function (element) { element.id = prefix + element.id; });
+    slot.querySelectorAll("[aria-labelledby]").forEach(function (element) {
+      var ids = element.getAttribute("aria-labelledby").split(" ");
+      element.setAttribute("aria-labelledby", ids.map(function (id) { return prefix + id; }).join(" "));
+    });
   }
 
   function receiptRow(receipt) {
