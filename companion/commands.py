@@ -2,9 +2,10 @@
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
-from companion import demo, reports, retention
+from companion import audit, demo, reports, retention
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Team, User
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     for command in (create_team, create_user, create_client, assign, seed_demo):
         app.cli.add_command(command)
     app.cli.add_command(reports.report_cli)
+    app.cli.add_command(audit_cli)
     retention.init_app(app)
 
 
@@ -93,3 +95,28 @@ def seed_demo(if_empty):
         demo.seed()
         db.session.commit()
     click.echo(demo.logins_text())
+
+
+audit_cli = AppGroup("audit", help="The audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute the audit log's hash chain; report the first broken link (exit status 1)."""
+    with db.engine.connect() as connection:
+        verdict = audit.verify(connection, audit.chain_key())
+    unchained = f", {verdict.unchained} older entries without a hash" if verdict.unchained else ""
+    if not verdict.intact:
+        raise click.ClickException(
+            f"audit log chain broken: {verdict.problem} ({verdict.checked} entries before it "
+            f"verified{unchained})")
+    click.echo(f"audit log chain intact: {verdict.checked} entries verified{unchained}; "
+               f"head {verdict.head[:16] or '(empty)'}")
+
+
+@audit_cli.command("grants")
+@click.argument("role")
+def audit_grants(role):
+    """Print the PostgreSQL GRANTs for an app ROLE that owns no table (run them as the owner)."""
+    for statement in audit.app_role_grants(role, db.metadata.sorted_tables):
+        click.echo(statement + ";")
