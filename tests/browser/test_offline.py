@@ -26,9 +26,12 @@ RECEIVED = re.compile(r"Received \d\d:\d\d, ref [A-Z2-7]{4}")
 
 
 def ready_offline(page):
-    """Wait until the service worker controls the page and holds the worker's pack."""
-    read = """async () => !!navigator.serviceWorker.controller &&
-        (await (await caches.open("pages")).keys()).length > 2"""
+    """Wait until the service worker controls the page and holds the worker's whole pack."""
+    read = """async () => {
+        const pack = await (await fetch("/offline/pack", {headers: {"HX-Request": "true"}})).json();
+        const kept = (await (await caches.open("pages")).keys()).map(r => new URL(r.url).pathname);
+        return !!navigator.serviceWorker.controller && pack.pages.every(p => kept.includes(p));
+    }"""
     assert settled(lambda: page.evaluate(read), True, page, tries=150)
 
 
@@ -267,9 +270,12 @@ def test_a_service_worker_update_with_an_item_queued_still_sends_it(page, contex
         try:
             page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
             read = "caches.keys().then(k => k.filter(n => n.startsWith('shell-')))"
-            assert settled(lambda: len(page.evaluate(read)), 1, page) == 1
-            [shell] = page.evaluate(read)
-            assert shell not in before  # the new worker's shell; the old one is gone
+
+            def only_the_new_shell():
+                shells = page.evaluate(read)
+                return len(shells) == 1 and shells[0] not in before
+
+            assert settled(only_the_new_shell, True, page, tries=150)  # old shell deleted
         finally:
             live_app.config.pop("OFFLINE_RELEASE")
         assert queued(page) == [f"q:{key}"]
