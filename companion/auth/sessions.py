@@ -23,12 +23,14 @@ SEEN_RESOLUTION = 60
 LOCK_EXEMPT = frozenset({
     "static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check",
     "auth.passkey_unlock_options", "auth.unlock_with_passkey",
+    "offline.service_worker", "offline.manifest", "offline.favicon",
 })
 # Endpoints open to an account that still has to set up its second factor or PIN.
 SETUP_EXEMPT = frozenset({
     "static", "home.healthz", "auth.logout", "auth.unlock", "auth.lock_check",
     "auth.passkey_unlock_options", "auth.unlock_with_passkey",
     "account.two_factor", "account.pin",
+    "offline.service_worker", "offline.manifest", "offline.favicon",
 })
 
 
