@@ -48,7 +48,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_content(app: Flask) -> None:
     """Prompt cards and markers, read and checked once; a ContentError stops start-up."""
-    from companion.cards import load_content
+    from companion.content import load_content
 
     app.extensions["content"] = load_content(Path(app.instance_path) / "content")
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
 
-from companion.cards import WARNING_IDS
+from companion.content import WARNING_IDS
+from companion.vocabulary import ALLIANCE, ATTENDANCE, TOOK_PLACE
 
 # What counts as which sign (marker ids from companion/content/markers.toml)
 CHANGE_TALK = frozenset({"change_talk_up", "sustain_talk_down"})
 LIFE_AFTER_RELEASE = frozenset({"life_after_release", "family_contact", "concrete_plans"})
 WARNINGS = frozenset(WARNING_IDS)
 CRISIS_WARNINGS = ("hostility", "talk_of_quitting")
-ATTENDED = ("held", "cut_short")
 
 # Thresholds
 LOOKBACK_DAYS = 120  # only meetings this recent count
@@ -35,8 +35,8 @@ WARNING_WORDS = {
     "distrust": "distrust",
     "feels_unsafe": "feels unsafe",
 }
-RATINGS = ("goals", "tasks", "bond")
-ATTENDANCE_ORDER = ("held", "cut_short", "no_show", "cancelled")
+RATINGS = tuple(ALLIANCE)
+ATTENDANCE_ORDER = tuple(ATTENDANCE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class MeetingSeen:
 
     @property
     def attended(self) -> bool:
-        return self.attendance in ATTENDED
+        return self.attendance in TOOK_PLACE
 
     @property
     def warnings(self) -> frozenset[str]:

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from companion.capture import operations
 from companion.capture.validation import CaptureData, Rules, validate
-from companion.cards import load_content
+from companion.content import load_content
 from companion.extensions import db
 from companion.models import Assignment, Capture, Client, Debrief, Meeting, User
 

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from companion.cards import ContentError, load_content
+from companion.content import ContentError, load_content
 from companion.extensions import db
 from companion.models import Client, Debrief
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 from tests import records
 from tests.conftest import make_app
 from tests.test_cards import EARLY_DONTS, prompt_toml, write_card

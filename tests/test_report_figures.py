@@ -6,7 +6,7 @@ from random import Random
 import pytest
 
 from companion import agreement
-from companion.cards import load_content
+from companion.content import load_content
 from companion.reports import charts
 from companion.reports.data import (
     CaptureRow,

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import delete, select
 
 from companion import agreement, demo
-from companion.cards import load_content
+from companion.content import load_content
 from companion.debriefs import operations
 from companion.extensions import db
 from companion.models import (
@@ -32,7 +32,7 @@ from companion.models import (
     Team,
     User,
 )
-from companion.phases import PHASES
+from companion.vocabulary import PHASES
 from companion.reports.figures import Headline
 from companion.reports.months import month_key, next_month, previous_month
 from tests.browser.conftest import DEMO_PASSWORD

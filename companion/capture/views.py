@@ -14,7 +14,7 @@ from flask_login import current_user
 from companion import access, audit
 from companion.capture import forms, operations
 from companion.capture.validation import Rules, validate
-from companion.cards import Vocabulary, load_content
+from companion.content import Vocabulary, load_content
 from companion.clock import local_now, team_zone
 from companion.extensions import db, htmx
 from companion.models import Capture, Client, Meeting, User

@@ -12,7 +12,7 @@ from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from companion import suggestions
-from companion.cards import Content
+from companion.content import Content
 from companion.clients.operations import DIMENSIONS
 from companion.clock import local_now, to_local
 from companion.extensions import db
@@ -26,7 +26,7 @@ from companion.models import (
     PhaseChange,
     SuggestionDecision,
 )
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 
 HISTORY_MEETINGS = 20  # meetings on the timeline, and the most the rules look at
 GRID_MEETINGS = 8

@@ -15,7 +15,7 @@ from companion.clients.operations import ClientError
 from companion.clock import local_now
 from companion.extensions import db, htmx
 from companion.models import Milestone, utcnow
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}

@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from companion import access, agreement, audit
-from companion.cards import Vocabulary
+from companion.content import Vocabulary
 from companion.clock import local_now
 from companion.debriefs.comparison import Comparison, Seen, compare
 from companion.extensions import db
 from companion.models import Capture, Client, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
+from companion.vocabulary import TOOK_PLACE
 
-TOOK_PLACE = ("held", "cut_short")  # only these meetings count for agreement
 REMINDER_AFTER = timedelta(hours=24)
 HOME_LOOKBACK_DAYS = 60
 HOME_COMPARE_LIMIT = 5

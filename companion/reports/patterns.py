@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from companion import agreement
-from companion.cards import Vocabulary
+from companion.content import Vocabulary
 from companion.reports.blocks import FIRST_PHASE, ClientBlock, Count, counts
 from companion.reports.data import CaptureRow, ReportData
+from companion.vocabulary import TOOK_PLACE
 
-TOOK_PLACE = ("held", "cut_short")
 LEAST_AGREED = 3
 
 

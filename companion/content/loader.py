@@ -1,15 +1,17 @@
-"""Prompt cards and the capture vocabulary: read from TOML, checked, served per phase and part."""
+"""Reading the content files: prompt cards, the marker vocabulary and the debrief prompts, checked."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
-from companion.phases import PARTS, PHASES
+from companion.content.debrief_prompts import load_prompts
+from companion.vocabulary import PARTS, PHASES
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent
 KINDS = ("do", "dont", "question", "crisis_step")
 CATEGORIES = ("readiness", "warning", "move", "slip")
 READINESS_IDS = tuple(
@@ -65,6 +67,11 @@ class Vocabulary:
     slip: tuple[Marker, ...]
 
     @property
+    def observed(self) -> tuple[Marker, ...]:
+        """What a worker observes in the client (readiness and warning), not their own practice."""
+        return (*self.readiness, *self.warning)
+
+    @property
     def by_id(self) -> dict[str, Marker]:
         """Every marker of the four tables, by id."""
         return {m.id: m for m in (*self.readiness, *self.warning, *self.move, *self.slip)}
@@ -78,6 +85,7 @@ class Vocabulary:
 class Content:
     prompts: tuple[Prompt, ...]
     vocabulary: Vocabulary
+    debrief_prompts: Mapping[str, str]
 
     def card(self, phase: str, part: str) -> Card:
         """The prompts for one phase and session part, the most specific files first."""
@@ -99,7 +107,11 @@ def load_content(extra_dir: Path | None = None) -> Content:
     markers = CONTENT_DIR / "markers.toml"
     if extra is not None and (extra / "markers.toml").is_file():
         markers = extra / "markers.toml"
-    return Content(prompts=_read_prompts(_card_files(extra)), vocabulary=_read_vocabulary(markers))
+    prompts = CONTENT_DIR / "debrief_prompts.toml"
+    if extra is not None and (extra / "debrief_prompts.toml").is_file():
+        prompts = extra / "debrief_prompts.toml"
+    return Content(prompts=_read_prompts(_card_files(extra)), vocabulary=_read_vocabulary(markers),
+                   debrief_prompts=load_prompts(prompts))
 
 
 def _card_files(extra: Path | None) -> list[Path]:
