@@ -4,7 +4,7 @@ The product only suggests; the worker confirms or dismisses. Every threshold is 
 here, and docs/phase-rules.md gives the source behind each rule.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
@@ -27,14 +27,6 @@ NO_SHOWS_IN_A_ROW = 2  # this many no-shows in a row suggest the crisis card
 CALM_MEETINGS_NEEDED = 2  # meetings in a row, held and without warning signs, to leave crisis
 RATING_DROP = 1  # points a worker's alliance rating must fall to be flagged
 
-WARNING_WORDS = {
-    "hostility": "hostility",
-    "talk_of_quitting": "talk of quitting",
-    "testing_traps": "testing or traps",
-    "raised_network": "brought up the network",
-    "distrust": "distrust",
-    "feels_unsafe": "feels unsafe",
-}
 RATINGS = tuple(ALLIANCE)
 ATTENDANCE_ORDER = tuple(ATTENDANCE)
 
@@ -97,12 +89,15 @@ def suggest(
     *,
     phase_since: date | None = None,
     phase_before_crisis: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Suggestion:
-    """What the rules suggest for a client in `phase`, given captures of recent meetings."""
+    """What the rules suggest for a client in `phase`, given captures of recent meetings;
+    `labels` names the markers in the reasons (the content's labels, so a team's own wording
+    shows; the marker id otherwise)."""
     history = [o for o in history if today - timedelta(days=LOOKBACK_DAYS) <= o.held_on <= today]
     in_phase = [o for o in history if phase_since is None or o.held_on >= phase_since]
     meetings = merge_meetings(in_phase)
-    say = Words(today)
+    say = Words(today, labels or {})
     if phase == "crisis":
         suggestion = _from_crisis(meetings, phase_before_crisis, say)
     else:
@@ -133,10 +128,14 @@ def merge_meetings(history: Iterable[Observation]) -> list[MeetingSeen]:
 
 
 class Words:
-    """Dates and counts as short English phrases."""
+    """Dates, counts and marker names as short English phrases."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, labels: Mapping[str, str]):
         self.today = today
+        self.labels = labels
+
+    def marker(self, marker_id: str) -> str:
+        return self.labels.get(marker_id, marker_id.replace("_", " "))
 
     def day(self, when: date) -> str:
         text = f"{when.day} {when:%b}"
@@ -145,9 +144,8 @@ class Words:
     def days(self, meetings: Sequence[MeetingSeen]) -> str:
         return " and ".join(self.day(m.held_on) for m in sorted(meetings, key=lambda m: m.held_on))
 
-    @staticmethod
-    def warnings(meeting: MeetingSeen) -> str:
-        return ", ".join(WARNING_WORDS.get(w, w) for w in sorted(meeting.warnings))
+    def warnings(self, meeting: MeetingSeen) -> str:
+        return ", ".join(self.marker(w) for w in sorted(meeting.warnings))
 
 
 def _stay(*reasons: str) -> Suggestion:
@@ -177,7 +175,7 @@ def crisis_signs(meetings: list[MeetingSeen], say: Words) -> Suggestion | None:
     if held:
         latest = held[0]
         reasons += [
-            f"{WARNING_WORDS[w]} in the meeting on {say.day(latest.held_on)}"
+            f"{say.marker(w)} in the meeting on {say.day(latest.held_on)}"
             for w in CRISIS_WARNINGS
             if w in latest.marks
         ]

@@ -139,7 +139,7 @@
       saveDraft(form);
       window.location.assign(xhr.responseURL);
     } else if (!xhr.getResponseHeader("HX-Retarget") &&
-               !/id="capture-(form|saved|summary)"/.test(xhr.responseText || "")) {
+               !/^capture\//.test(xhr.getResponseHeader("Companion-Fragment") || "")) {
       event.detail.shouldSwap = false;
       var status = form.querySelector("[data-draft-status]");
       showStatus(form, (status && status.getAttribute("data-failed")) + " (" + xhr.status + ")");

@@ -90,7 +90,7 @@ def test_the_demo_looks_alive_captures_debriefs_agreement_and_a_waiting_debrief(
 
 PARTNER_VIEWS = """
 import random
-from companion.demo_captures import _partner_view
+from companion.demo.history import _partner_view
 marks = frozenset({"relaxed", "open_posture", "change_talk_up", "life_after_release",
                    "concrete_plans", "family_contact", "humour", "summarised"})
 print([sorted(_partner_view((marks, (3, 3, 3)), random.Random(i))[0]) for i in range(40)])

@@ -32,9 +32,9 @@ from companion.models import (
     Team,
     User,
 )
-from companion.vocabulary import PHASES
 from companion.reports.figures import Headline
 from companion.reports.months import month_key, next_month, previous_month
+from companion.vocabulary import PHASES
 from tests.browser.conftest import DEMO_PASSWORD
 from tests.conftest import make_app
 

@@ -7,13 +7,10 @@ they have saved their own capture of that meeting. Leads see every capture of th
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from companion import suggestions
-from companion.content import Content
-from companion.clients.operations import DIMENSIONS
+from companion import content, suggestions
 from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import (
@@ -51,13 +48,9 @@ class TimelineEntry:
     awaiting_own: bool  # a shared meeting the viewer has not captured yet
 
 
-def content() -> Content:
-    return current_app.extensions["content"]
-
-
 def card_context(client, part: str) -> dict:
     """The prompt card of the client's phase for one part of the session."""
-    card = content().card(client.phase, part)
+    card = content.current().card(client.phase, part)
     return {"client": client, "part": part, "parts": list(PARTS), "card": card,
             "topics": _by_topic(card.prompts)}
 
@@ -120,8 +113,7 @@ def client_page(client, user, part: str = "beginning") -> dict:
         "ratings": ratings(client),
         "assignments": assignments(client),
         "today": local_now().date(),
-        "markers": content().vocabulary.by_id,
-        "dimensions": DIMENSIONS,
+        "markers": content.current().vocabulary.by_id,
     }
 
 
@@ -151,6 +143,7 @@ def current_suggestion(client, captures, history) -> suggestions.Suggestion:
         client.phase, observations(captures), local_now().date(),
         phase_since=to_local(latest.changed_at).date() if latest else None,
         phase_before_crisis=latest.from_phase if latest else None,
+        labels={i: m.label for i, m in content.current().vocabulary.by_id.items()},
     )
 
 
@@ -202,7 +195,7 @@ def _written_at(capture: Capture) -> datetime:
 def open_warnings(merged, suggestion, flags) -> list[str]:
     """Warning signs of the latest meeting held, a crisis suggestion not dismissed, and
     rating drops."""
-    labels = content().vocabulary.by_id
+    labels = content.current().vocabulary.by_id
     warnings = []
     latest = next((m for m in merged if m.attended), None)
     if latest and latest.warnings:
@@ -230,7 +223,7 @@ def timeline(meetings, captures, user) -> list[TimelineEntry]:
 
 def grid(merged) -> dict:
     """Readiness and warning markers (rows) over the last meetings held (columns, oldest first)."""
-    vocabulary = content().vocabulary
+    vocabulary = content.current().vocabulary
     columns = [m for m in merged if m.attended][:GRID_MEETINGS][::-1]
     rows = [
         (marker, [marker.id in m.marks for m in columns])

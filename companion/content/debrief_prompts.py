@@ -8,13 +8,14 @@ PROMPT_KEYS = (
     "rating", "attendance", "length",
 )
 MAX_PROMPT = 160
+SHIPPED = Path(__file__).resolve().parent / "debrief_prompts.toml"
 
 
 class PromptError(Exception):
     """The prompts file cannot be used; the message says why."""
 
 
-def load_prompts(path: Path = Path(__file__).resolve().parent / "debrief_prompts.toml") -> dict[str, str]:
+def load_prompts(path: Path = SHIPPED) -> dict[str, str]:
     """The discussion prompts by key, every key present, none too long."""
     try:
         with path.open("rb") as handle:

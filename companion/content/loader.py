@@ -1,11 +1,11 @@
-"""Reading the content files: prompt cards, the marker vocabulary and the debrief prompts, checked."""
+"""Reading the content files, checked: prompt cards, the marker vocabulary, debrief prompts."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from companion.content.debrief_prompts import load_prompts
@@ -67,9 +67,10 @@ class Vocabulary:
     slip: tuple[Marker, ...]
 
     @property
-    def observed(self) -> tuple[Marker, ...]:
-        """What a worker observes in the client (readiness and warning), not their own practice."""
-        return (*self.readiness, *self.warning)
+    def observed(self) -> tuple[str, ...]:
+        """The ids of what a worker observes in the client (readiness and warning markers), as
+        against their own practice check (moves and slips)."""
+        return tuple(m.id for m in (*self.readiness, *self.warning))
 
     @property
     def by_id(self) -> dict[str, Marker]:

@@ -6,20 +6,20 @@ from datetime import UTC, date, datetime
 
 from flask import current_app, render_template
 
-from companion import audit
+from companion import audit, content
 from companion.clock import team_zone
 from companion.models import Team
 from companion.reports import charts, queries
 from companion.reports.figures import monthly_figures
-from companion.vocabulary import ATTENDANCE
 from companion.reports.months import month_key, month_label
 from companion.reports.pdf import html_to_pdf
+from companion.vocabulary import ATTENDANCE
 
 
 def monthly_report_pdf(team: Team, month: date) -> bytes:
     """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
     data = queries.report_data(team, month)
-    figures = monthly_figures(data, current_app.extensions["content"].vocabulary)
+    figures = monthly_figures(data, content.current().vocabulary)
     zone = team_zone()
     html = render_template(
         "reports/monthly.html",
