@@ -255,7 +255,7 @@ def test_open_warnings_of_the_latest_meeting_and_a_crisis_suggestion_show_above_
     brief = page[page.index('id="brief"'):page.index('id="card"')]
     assert "Warning:" in brief
     assert "Hostility or fury" in brief and "Distrust or paranoia" in brief
-    assert "Crisis card suggested: hostility in the meeting on" in brief
+    assert "Crisis card suggested: Hostility or fury in the meeting on" in brief
 
 
 def test_a_calm_latest_meeting_shows_no_warning(app, client, auth, world):

@@ -68,7 +68,7 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     auth.login("w1")
     page = page_of(client, world)
     assert "Suggested: open the crisis card" in page
-    assert "hostility in the meeting on" in page
+    assert "Hostility or fury in the meeting on" in page
     assert phase_of(app, world) == "first_meetings"
     response = client.post(url(world, "/suggestion/confirm"), data={"suggestion": "crisis:crisis"})
     assert response.status_code == 303
@@ -76,11 +76,11 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     change = fetch(app, select(PhaseChange))[0][0]
     assert (change.from_phase, change.to_phase) == ("first_meetings", "crisis")
     assert change.changed_by_id == world.users["w1"]
-    assert change.reason.startswith("Suggested: hostility in the meeting on")
+    assert change.reason.startswith("Suggested: Hostility or fury in the meeting on")
     decision = fetch(app, select(SuggestionDecision))[0][0]
     assert (decision.decision, decision.suggestion) == ("confirmed", "crisis:crisis")
     assert "phase.changed" in actions(app)
-    assert "Suggested: hostility" in page_of(client, world)  # in the phase history
+    assert "Suggested: Hostility or fury" in page_of(client, world)  # in the phase history
 
 
 def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_capture(

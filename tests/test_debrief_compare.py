@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from companion.content import READINESS_IDS, WARNING_IDS, PromptError, load_prompts
+from companion.content.debrief_prompts import SHIPPED
 from companion.debriefs import comparison
 from companion.debriefs.comparison import Disagreement, RatingRow, Seen, compare
 
@@ -135,7 +136,7 @@ def test_a_prompts_file_missing_a_key_is_refused_with_its_name(tmp_path):
 
 def test_a_prompts_file_with_an_unknown_key_is_refused(tmp_path):
     path = tmp_path / "debrief_prompts.toml"
-    text = comparison.PROMPTS_FILE.read_text() + 'surprise = "Boo"\n'
+    text = SHIPPED.read_text() + 'surprise = "Boo"\n'
     path.write_text(text)
     with pytest.raises(PromptError, match="surprise"):
         load_prompts(path)

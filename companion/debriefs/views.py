@@ -73,6 +73,7 @@ def _opened(meeting_id: int) -> SharedMeeting:
     if not shared.both_in:
         access.deny(f"meeting:{meeting_id}")
     operations.open_debrief(shared)
+    db.session.commit()  # opened, whatever the answer to this request
     return shared
 
 
