@@ -96,12 +96,16 @@ def edit(capture_id: int):
                     co_workers=queries.co_worker_choices(client.id, current_user.id))
     if request.method == "GET":
         return _show(screen, prefill.for_capture(capture))
+    return _save_edit(screen)
+
+
+def _save_edit(screen: Screen):
     data, errors = validate(request.form, screen.rules(content.current().vocabulary))
     if errors:
         return _show(screen, prefill.from_form(request.form), errors, 422)
-    operations.edit_capture(capture, data, current_user, team_zone())
+    operations.edit_capture(screen.capture, data, current_user, team_zone())
     db.session.commit()
-    return _answer_saved(capture, _("Changes saved."))
+    return _answer_saved(screen.capture, _("Changes saved."))
 
 
 def _save(screen: Screen):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from companion import access
 from companion.capture.operations import EDIT_WINDOW
-from companion.clients import forms, operations, queries
+from companion.clients import brief, forms, operations, queries
 from companion.clients.operations import ClientError
 from companion.clock import local_now
 from companion.extensions import db
@@ -55,7 +55,7 @@ def card(client_id: int, part: str):
         abort(404)
     client = access.load_client(client_id)
     if wants_fragment():
-        return render_fragment("clients/_card.html", **queries.card_context(client, part))
+        return render_fragment("clients/_card.html", **brief.card_context(client, part))
     return render_page(client, part)
 
 
@@ -66,7 +66,7 @@ def decide(client_id: int, decision: str):
         abort(404)
     client = access.load_client(client_id)
     form = forms.DecisionForm()
-    seen = queries.suggestion_for(client, current_user)
+    seen = brief.suggestion_for(client, current_user)
     if not form.validate() or seen is None or not seen.actionable \
             or seen.key != form.suggestion.data:
         message = _("The suggestion has changed since you saw it. Look at it again.")

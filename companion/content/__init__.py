@@ -7,17 +7,13 @@ the rest of the app reaches them.
 from flask import current_app
 
 from companion.content.debrief_prompts import PROMPT_KEYS, PromptError, load_prompts
+from companion.content.entries import Card, Content, Marker, Prompt, Vocabulary
 from companion.content.loader import (
     CATEGORIES,
     CONTENT_DIR,
     READINESS_IDS,
     WARNING_IDS,
-    Card,
-    Content,
     ContentError,
-    Marker,
-    Prompt,
-    Vocabulary,
     load_content,
 )
 
