@@ -489,3 +489,15 @@ def test_the_timeline_offers_an_edit_link_on_your_own_recent_captures_only(
     auth.login("lead")
     page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
     assert "/edit" not in page
+
+
+def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, world):
+    """23:30 UTC on 30 November is already 1 December in Amsterdam."""
+    with app.app_context():
+        db.session.add(PhaseChange(client_id=world.clients["shared"], from_phase="first_meetings",
+                                   to_phase="change_work", changed_at=datetime(2026, 11, 30, 23, 30),
+                                   reason="late evening"))
+        db.session.commit()
+    auth.login("w1")
+    page = page_of(client, world)
+    assert "01 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page

@@ -29,11 +29,10 @@ def pairs_of(user: User) -> list[Pair]:
 
 
 def pair_of(workers: Sequence[User]) -> Pair | None:
-    """The pair these two workers form, if they are one (pairs store the lower id first)."""
+    """The pair these two workers form, if they are one."""
     if len(workers) != 2:
         return None
-    low, high = sorted(worker.id for worker in workers)
-    return db.session.scalar(select(Pair).where(Pair.first_id == low, Pair.second_id == high))
+    return db.session.scalar(Pair.of(workers[0].id, workers[1].id))
 
 
 def _shared_captures(pair: Pair, start: date, end: date):
