@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
+# One worker process per core, four threads each (see README, "Running at team scale").
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+GUNICORN := $(BIN)/gunicorn -w $(WORKERS) --threads 4 wsgi:app
 
 .PHONY: run test install install-dev lint clean
 
@@ -12,16 +15,16 @@ $(BIN)/activate:
 	$(BIN)/pip install -q --upgrade pip
 
 install: $(BIN)/activate
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q .
 
 install-dev: $(BIN)/activate
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q '.[dev]'
 
 run: install
 	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) db upgrade
 	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) seed-demo --if-empty
 	@echo "Alliance Companion on http://127.0.0.1:$(PORT)/"
-	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	COMPANION_DEMO=$${COMPANION_DEMO-1} $(GUNICORN) -b 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)

@@ -57,7 +57,7 @@ def register_content(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from companion import auth, database, security
+    from companion import assets, auth, database, security
     from companion.extensions import babel, csrf, db, htmx, migrate
 
     database.configure_engines()
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     auth.init_app(app)
 

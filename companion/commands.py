@@ -5,9 +5,10 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
-from companion import demo, retention
+from companion import audit, demo, retention
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Team, User
@@ -17,7 +18,7 @@ from companion.reports.months import MonthError, parse_month
 
 def init_app(app: Flask) -> None:
     for command in (create_team, create_user, create_client, assign, seed_demo, report_cli,
-                    purge):
+                    purge, audit_cli):
         app.cli.add_command(command)
 
 
@@ -137,3 +138,28 @@ def purge(months):
     counts = retention.purge(months=months)
     db.session.commit()
     click.echo(", ".join(f"{count} {name} deleted" for name, count in counts.items()))
+
+
+audit_cli = AppGroup("audit", help="The audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute the audit log's hash chain; report the first broken link (exit status 1)."""
+    with db.engine.connect() as connection:
+        verdict = audit.verify(connection, audit.chain_key())
+    unchained = f", {verdict.unchained} older entries without a hash" if verdict.unchained else ""
+    if not verdict.intact:
+        raise click.ClickException(
+            f"audit log chain broken: {verdict.problem} ({verdict.checked} entries before it "
+            f"verified{unchained})")
+    click.echo(f"audit log chain intact: {verdict.checked} entries verified{unchained}; "
+               f"head {verdict.head[:16] or '(empty)'}")
+
+
+@audit_cli.command("grants")
+@click.argument("role")
+def audit_grants(role):
+    """Print the PostgreSQL GRANTs for an app ROLE that owns no table (run them as the owner)."""
+    for statement in audit.app_role_grants(role, db.metadata.sorted_tables):
+        click.echo(statement + ";")

@@ -1,6 +1,8 @@
 """The app's settings: defaults, then the environment; a missing or malformed setting stops
 start-up with one line naming it."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -13,6 +15,8 @@ DEFAULTS = {  # what the environment and a test's config may override
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # The 12-hour limit is checked on the server; an unchanged session is not signed again.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "REMEMBER_COOKIE_DURATION": timedelta(0),
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
@@ -80,13 +84,26 @@ def _secret_key(env, instance_path, demo):
     return stored.read_text().strip()
 
 
+def _audit_key(env, secret_key):
+    """COMPANION_AUDIT_KEY, else a key derived from SECRET_KEY (set it to rotate SECRET_KEY
+    without breaking the audit chain)."""
+    key = env.get("COMPANION_AUDIT_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("COMPANION_AUDIT_KEY must be at least 32 characters")
+        return key
+    return hmac.new(secret_key.encode(), b"companion audit chain", hashlib.sha256).hexdigest()
+
+
 def from_env(instance_path, env=None):
     """Build the app's settings from environment variables."""
     env = os.environ if env is None else env
     demo = _flag(env, "COMPANION_DEMO")
+    secret_key = _secret_key(env, instance_path, demo)
     return {
         "DEMO_MODE": demo,
-        "SECRET_KEY": _secret_key(env, instance_path, demo),
+        "SECRET_KEY": secret_key,
+        "AUDIT_KEY": _audit_key(env, secret_key),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "REQUIRE_TOTP": _flag(env, "COMPANION_REQUIRE_TOTP", default=not demo),

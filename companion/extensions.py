@@ -1,6 +1,7 @@
 """Extensions, created once and bound to the app in `create_app`."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -19,3 +20,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
 babel = Babel()
+compress = Compress()

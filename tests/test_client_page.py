@@ -494,9 +494,9 @@ def test_the_timeline_offers_an_edit_link_on_your_own_recent_captures_only(
 def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, world):
     """23:30 UTC on 30 November is already 1 December in Amsterdam."""
     with app.app_context():
-        db.session.add(PhaseChange(client_id=world.clients["shared"], from_phase="first_meetings",
-                                   to_phase="change_work", changed_at=datetime(2026, 11, 30, 23, 30),
-                                   reason="late evening"))
+        db.session.add(PhaseChange(
+            client_id=world.clients["shared"], from_phase="first_meetings", to_phase="change_work",
+            changed_at=datetime(2026, 11, 30, 23, 30), reason="late evening"))
         db.session.commit()
     auth.login("w1")
     page = page_of(client, world)

@@ -1,56 +1,168 @@
-"""The append-only audit log: `record()` adds an entry; entries pending at the end of a request
-are committed by `commit_pending` (an after_request hook), so a view that only reads never has
-to remember to commit its audited read."""
+"""Writing to the append-only audit log, each entry chained to the one before by a keyed hash.
 
-from flask import g, has_app_context, has_request_context
+`record()` only queues an entry on the database session; the session's commit appends the
+queue with `append()`, the one place the chain is computed. Entries still queued when a request
+ends are committed by `commit_pending` (an after_request hook), so a view that only reads never
+has to remember to commit its audited read. `append()` first serialises the
+chain's tail (an advisory lock on PostgreSQL, the write lock on SQLite), so entries written by
+several processes at once still form one chain in id order.
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from companion.extensions import db
-from companion.models import AuditEntry
+from companion.models import AuditEntry, utcnow
 
-ENTRY_FIELDS = ("action", "subject", "user_id", "username", "role", "team_id", "request_id")
+PENDING = "audit_pending"
+CHAIN_LOCK = 7_311_001  # the advisory lock id that serialises the chain's tail on PostgreSQL
+FIELDS = ("at", "user_id", "username", "role", "team_id", "action", "subject", "request_id")
 
 
-def record(action: str, subject: str = "", user=None) -> AuditEntry:
-    """Add an audit entry to the session; the view's commit, or the end of the request,
-    writes it."""
+def record(action: str, subject: str = "", user=None) -> dict:
+    """Queue an audit entry; the caller's commit writes it (a rollback drops it)."""
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
-    entry = AuditEntry(
-        action=action,
-        subject=subject[:128],
-        user_id=getattr(user, "id", None),
-        username=getattr(user, "username", ""),
-        role=getattr(user, "role", ""),
-        team_id=getattr(user, "team_id", None),
-        request_id=g.get("request_id", "") if has_request_context() else "cli",
-    )
-    db.session.add(entry)
-    if has_app_context():
-        g.setdefault("audit_pending", []).append(entry)
+    entry = {
+        "at": utcnow(),
+        "user_id": getattr(user, "id", None),
+        "username": getattr(user, "username", ""),
+        "role": getattr(user, "role", ""),
+        "team_id": getattr(user, "team_id", None),
+        "action": action,
+        "subject": subject[:128],
+        "request_id": g.get("request_id", "") if has_request_context() else "cli",
+    }
+    db.session.info.setdefault(PENDING, []).append(entry)
     return entry
 
 
 def commit_pending(response):
-    """Write the audit entries the request recorded and did not commit. After a refusal or an
+    """Write the audit entries the request queued and did not commit. After a refusal or an
     error (4xx, 5xx) only they are written: nothing the view left half-done is committed."""
-    pending = g.pop("audit_pending", [])
-    if not pending:
+    entries = db.session.info.get(PENDING)
+    if not entries:
         return response
-    rows = [{name: getattr(entry, name) for name in ENTRY_FIELDS} for entry in pending]
     if response.status_code >= 400:
+        db.session.info.pop(PENDING)
         db.session.rollback()
-        again = rows
-    else:  # entries a rollback in the view threw away are written again
-        again = [row for entry, row in zip(pending, rows, strict=True) if entry not in db.session]
-    db.session.add_all(AuditEntry(**row) for row in again)
+        db.session.info[PENDING] = entries
     db.session.commit()
     return response
 
 
-@event.listens_for(Session, "after_commit")
-def _written(_session) -> None:
-    if has_app_context():
-        g.pop("audit_pending", None)
+def chain_key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
+def entry_mac(key: bytes, prev_mac: str, entry) -> str:
+    """The keyed hash of one entry: its fields and the hash of the entry before it."""
+    values = [_field(entry, name) for name in FIELDS]
+    message = json.dumps([prev_mac, *values], separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _field(entry, name):
+    value = entry[name] if isinstance(entry, Mapping) else getattr(entry, name)
+    if name == "at":
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return value
+
+
+def append(connection: Connection, entries: list[dict], key: bytes) -> None:
+    """Append `entries` to the chain inside the connection's transaction; its commit ends
+    the lock. The only function that computes the chain."""
+    if not entries:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHAIN_LOCK})
+    else:  # a write that changes nothing takes SQLite's write lock before the tail is read
+        connection.execute(text("UPDATE audit_log SET id = id WHERE 0"))
+    table = AuditEntry.__table__
+    prev_mac = connection.scalar(select(table.c.mac).order_by(table.c.id.desc()).limit(1)) or ""
+    for entry in entries:
+        mac = entry_mac(key, prev_mac, entry)
+        connection.execute(insert(table).values(**entry, prev_mac=prev_mac, mac=mac))
+        prev_mac = mac
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    entries = session.info.pop(PENDING, None)
+    if entries:
+        session.flush()  # the records' own writes first, then the chain's short critical part
+        append(session.connection(), entries, chain_key())
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(PENDING, None)
+
+
+def app_role_grants(role: str, tables) -> list[str]:
+    """What the app's own PostgreSQL role needs: rows of every table, but on the audit log
+    only INSERT and SELECT; it owns nothing, so it can neither disable nor drop a trigger."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError("a role name is letters, digits and underscores")
+    statements = [f"GRANT USAGE ON SCHEMA public TO {role}"]
+    for table in tables:
+        rights = "SELECT, INSERT" if table.name == AuditEntry.__tablename__ else \
+            "SELECT, INSERT, UPDATE, DELETE"
+        statements.append(f"GRANT {rights} ON {table.name} TO {role}")
+    statements += [f"GRANT SELECT ON alembic_version TO {role}",
+                   f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"]
+    return statements
+
+
+@dataclass
+class Verdict:
+    """What `verify` found: how many entries it checked, and the first broken link if any."""
+
+    checked: int
+    unchained: int
+    head: str = ""
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(connection: Connection, key: bytes) -> Verdict:
+    """Walk the log in id order and recompute every link; stop at the first broken one.
+    Entries from before the chain existed (no hash, at the start only) are counted apart."""
+    table = AuditEntry.__table__
+    rows = connection.execution_options(yield_per=1000).execute(
+        select(table).order_by(table.c.id))
+    verdict, prev_id, prev_mac, chained = Verdict(0, 0), None, "", False
+    for row in rows:
+        if not chained and row.mac == "" and row.prev_mac == "":
+            verdict.unchained += 1
+            prev_id = row.id
+            continue
+        chained = True
+        if row.prev_mac != prev_mac:
+            verdict.broken_at = row.id
+            after = f"entry {prev_id}" if prev_id else "the start of the log"
+            verdict.problem = (f"entry {row.id} does not follow {after}: an entry between "
+                               "them was removed, or one of them was replaced")
+            return verdict
+        if not hmac.compare_digest(row.mac, entry_mac(key, row.prev_mac, row._mapping)):
+            verdict.broken_at = row.id
+            verdict.problem = f"entry {row.id} was changed after it was written"
+            return verdict
+        verdict.checked += 1
+        prev_id, prev_mac = row.id, row.mac
+    verdict.head = prev_mac
+    return verdict

@@ -15,6 +15,9 @@ from flask_login import current_user, login_user, logout_user
 from companion import audit
 
 MAX_AGE = timedelta(hours=12)
+# Activity is noted at most once a minute, so most answers carry no new session cookie; an
+# idle session may lock up to a minute early, never late.
+SEEN_RESOLUTION = 60
 # Endpoints a locked session may still use.
 LOCK_EXEMPT = frozenset({"static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check"})
 # Endpoints open to an account that still has to set up its second factor or PIN.
@@ -68,7 +71,8 @@ def check() -> object:
     if is_idle():
         session["locked"] = True
         return None if request.endpoint in LOCK_EXEMPT else lock_response()
-    if request.endpoint != "auth.lock_check":  # the lock poll is not activity
+    noted = now() - session.get("seen", 0) < SEEN_RESOLUTION
+    if request.endpoint != "auth.lock_check" and not noted:  # the lock poll is not activity
         session["seen"] = now()
     step = setup_step(current_user)
     if step and request.endpoint not in SETUP_EXEMPT:

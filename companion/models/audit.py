@@ -23,6 +23,9 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(48))
     subject: Mapped[str] = mapped_column(String(128), default="")
     request_id: Mapped[str] = mapped_column(String(32), default="")
+    # The keyed hash of the entry before this one, and of this entry (see companion/audit.py).
+    prev_mac: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    mac: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class MonthlyAggregate(db.Model):
@@ -38,12 +41,18 @@ class MonthlyAggregate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# The same statements are run by the first migration; tests that use create_all get them here.
+# The same statements are run by the migrations; tests that use create_all get them here.
+# Besides refusing UPDATE, DELETE and TRUNCATE, an INSERT must extend the chain: a new id (so
+# SQLite's REPLACE INTO cannot overwrite a row) whose previous hash is the current tail's.
 SQLITE_APPEND_ONLY = [
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_extend_only BEFORE INSERT ON audit_log "
+    "WHEN NEW.id IN (SELECT id FROM audit_log) OR NEW.prev_mac IS NOT "
+    "COALESCE((SELECT mac FROM audit_log ORDER BY id DESC LIMIT 1), '') "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: an entry must extend the chain'); END",
 ]
 POSTGRES_APPEND_ONLY = [
     "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
@@ -51,10 +60,23 @@ POSTGRES_APPEND_ONLY = [
     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
 ]
+POSTGRES_EXTEND_ONLY = [
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE OR REPLACE FUNCTION audit_log_extend_only() RETURNS trigger AS $$ "
+    "DECLARE tail_id integer; tail_mac varchar; "
+    "BEGIN "
+    "SELECT id, mac INTO tail_id, tail_mac FROM audit_log ORDER BY id DESC LIMIT 1; "
+    "IF NEW.id <= tail_id OR NEW.prev_mac IS DISTINCT FROM COALESCE(tail_mac, '') THEN "
+    "RAISE EXCEPTION 'audit_log is append-only: an entry must extend the chain'; "
+    "END IF; RETURN NEW; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_extend_only BEFORE INSERT ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_extend_only()",
+]
 
 for _statement in SQLITE_APPEND_ONLY:
     event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_APPEND_ONLY:
+for _statement in POSTGRES_APPEND_ONLY + POSTGRES_EXTEND_ONLY:
     event.listen(
         AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
     )
