@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     from companion import assets, auth, database, security
     from companion.extensions import babel, csrf, db, htmx, migrate
 
-    database.configure_engines()
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)

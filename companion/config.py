@@ -21,7 +21,6 @@ DEFAULTS = {  # what the environment and a test's config may override
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "WTF_CSRF_SSL_STRICT": False,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
 }
 
