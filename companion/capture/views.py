@@ -9,8 +9,8 @@ from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from companion import access, content
-from companion.capture import operations, prefill, queries
+from companion import access, content, offline
+from companion.capture import operations, prefill, queries, receipts
 from companion.capture.validation import Rules, validate
 from companion.clock import local_now, team_zone
 from companion.content import Vocabulary
@@ -57,7 +57,8 @@ def new(client_id: int):
     co_workers = queries.co_worker_choices(client.id, current_user.id)
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
-                    pending=queries.uncaptured_meetings(current_user, client.id, limit=3))
+                    pending=[] if offline.packing() else queries.uncaptured_meetings(
+                        current_user, client.id, limit=3))
     if request.method == "POST":
         return _save(screen)
     partner = queries.default_co_worker(current_user.id, co_workers)
@@ -115,6 +116,9 @@ def _save(screen: Screen):
     try:
         saved = operations.save_capture(current_user, screen.client, data, team_zone(),
                                         screen.meeting)
+    except operations.ChangedResend as conflict:
+        db.session.rollback()
+        return _two_versions(screen, conflict)
     except operations.CaptureConflict as conflict:
         db.session.rollback()
         return _show(screen, prefill.from_form(request.form), {"form": str(conflict)}, 409,
@@ -124,20 +128,40 @@ def _save(screen: Screen):
 
 
 def _answer_saved(capture: Capture, message: str):
+    zone = team_zone()
+    receipt = {"X-Capture-Receipt": receipts.receipt(capture, zone)}
+    received = _("Received %(time)s, ref %(ref)s", ref=receipts.ref(capture.idempotency_key),
+                 time=receipts.received_at(capture, zone).strftime("%H:%M"))
     if wants_fragment():
-        return render_fragment("capture/_saved.html", capture=capture, message=message,
-                               client=capture.meeting.client)
-    flash(message, f"saved:{capture.idempotency_key}")
-    return see_other(url_for("clients.show", client_id=capture.meeting.client_id))
+        response = render_fragment("capture/_saved.html", capture=capture, message=message,
+                                   received=received, client=capture.meeting.client)
+    else:
+        flash(f"{message} {received}.", f"saved:{capture.idempotency_key}")
+        response = see_other(url_for("clients.show", client_id=capture.meeting.client_id))
+    response.headers.update(receipt)
+    return response
+
+
+def _two_versions(screen: Screen, conflict: operations.ChangedResend):
+    """The stored capture and the one just sent, side by side; nothing is overwritten."""
+    existing = conflict.existing
+    context = {"message": str(conflict), "existing": existing, "sent": conflict.sent,
+               "ref": receipts.ref(existing.idempotency_key),
+               "received": receipts.received_at(existing, team_zone()),
+               "can_edit": operations.can_edit(existing)}
+    if wants_fragment():
+        return render_fragment("capture/_conflict.html", 409, **context)
+    return _show(screen, prefill.from_form(request.form), {}, 409, conflict=context)
 
 
 def _show(screen: Screen, values: dict, errors: dict | None = None, status: int = 200,
-          existing: Capture | None = None):
+          existing: Capture | None = None, conflict: dict | None = None):
     errors = errors or {}
     words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
     return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
                             values=values, errors=errors, vocabulary=words, existing=existing,
+                            conflict=conflict,
                             practice_open=bool(errors.keys() & {"move", "slip"}
                                                or values["marks"] & practice),
                             today=local_now().date())
