@@ -170,3 +170,11 @@ def load_user(user_id: int) -> User:
     if user is None:
         deny(f"user:{user_id}")
     return user
+
+
+def load_own_passkey(passkey_id: int):
+    """One of the current user's own passkeys, else 404 (audited)."""
+    passkey = next((key for key in current_user.passkeys if key.id == passkey_id), None)
+    if passkey is None:
+        deny(f"passkey:{passkey_id}")
+    return passkey

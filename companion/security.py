@@ -7,8 +7,7 @@ from flask import Flask, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from companion import audit
-from companion.extensions import db
+from companion import access
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -66,9 +65,7 @@ def refuse_out_of_range_ids():
     the database, where it would raise. Runs after the access check."""
     ids = [v for v in (request.view_args or {}).values() if isinstance(v, int)]
     if any(value > MAX_ID for value in ids):
-        audit.record("access.denied", f"{request.endpoint}:{max(ids)}"[:128])
-        db.session.commit()
-        abort(404)
+        access.deny(f"{request.endpoint}:{max(ids)}"[:128])
 
 
 def add_headers(response):

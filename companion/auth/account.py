@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -151,11 +150,7 @@ def add_passkey():
 @bp.post("/passkeys/<int:passkey_id>/remove")
 @access.allow(*access.ANY_ROLE)
 def remove_passkey(passkey_id: int):
-    passkey = next((key for key in current_user.passkeys if key.id == passkey_id), None)
-    if passkey is None:
-        audit.record("access.denied", f"passkey:{passkey_id}")
-        db.session.commit()
-        abort(404)
+    passkey = access.load_own_passkey(passkey_id)
     db.session.delete(passkey)
     audit.record("passkey.removed", f"user:{current_user.id} passkey:{passkey_id}")
     db.session.commit()
