@@ -1,14 +1,14 @@
 """second factor at rest and passkeys: TOTP seeds encrypted (and the one being enrolled kept
 server-side), a keyed lookup prefix for recovery codes, WebAuthn credentials for unlocking
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_milestone_target
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003_milestone_target"
 branch_labels = None
 depends_on = None
 
