@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from companion.demo import demo_pin
 from companion.extensions import db
 from companion.models import AuditEntry, Passkey, User
 from tests.browser.conftest import PHONE, sign_in
@@ -149,7 +148,7 @@ def test_a_passkey_unlocks_a_locked_session_in_one_tap_and_only_the_owners(phone
     assert _passkeys_of(live_app, "worker1")[0].sign_count == stored.sign_count + 1
 
     # The PIN is still the fallback.
-    page.get_by_label("Your 6-digit PIN").fill(demo_pin())
+    page.get_by_label("Your 6-digit PIN").fill(live_app.config["DEMO_PIN"])
     page.get_by_role("button", name="Unlock", exact=True).click()
     page.wait_for_url("**/account/")
     assert _unlock_actions(live_app)[-3:] == [
