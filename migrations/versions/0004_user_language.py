@@ -1,15 +1,15 @@
 """users: the language each person chose (none: follow the browser)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004_user_language
+Revises: 0003_milestone_target
 Create Date: 2026-12-01 12:40:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004_user_language'
+down_revision = '0003_milestone_target'
 branch_labels = None
 depends_on = None
 
