@@ -1,7 +1,7 @@
 """case lifecycle: closing and reopening a client, hand-overs between workers
 
 Revision ID: 0017
-Revises: 0002
+Revises: 0004_user_language
 Create Date: 2026-12-01 12:30:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0017'
-down_revision = '0002'
+down_revision = '0004_user_language'
 branch_labels = None
 depends_on = None
 
