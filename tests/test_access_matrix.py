@@ -81,6 +81,7 @@ EXPECTED = {
     "offline.token GET": (302, 204, 204, 204, 403, 403, 403),
     "reports.index GET": (302, 403, 403, 403, 200, 200, 403),
     "reports.monthly GET": (302, 403, 403, 403, 200, 404, 403),
+    "workers.show GET": (302, 403, 403, 403, 200, 404, 403),
 }
 # Values for URL variables: (this team's record, the other team's record or None).
 URL_VALUES = {
@@ -91,6 +92,7 @@ URL_VALUES = {
     "capture_id": lambda ids: (ids["capture"], ids["other_capture"]),
     "team_id": lambda ids: (ids["team"], ids["other_team"]),
     "user_id": lambda ids: (ids["target_user"], None),
+    "worker_id": lambda ids: (ids["worker"], ids["target_user"]),
     "part": lambda ids: ("middle", None),
     "decision": lambda ids: ("dismiss", None),
     "month": lambda ids: (date.today().strftime("%Y-%m"), None),
@@ -136,7 +138,7 @@ def _ids(app, world) -> dict:
             "milestone": milestones[0].id, "other_milestone": milestones[1].id,
             "pair": pair, "other_pair": other_pair.id,
             "team": world.team, "other_team": world.other_team,
-            "target_user": world.users["b1"],
+            "target_user": world.users["b1"], "worker": world.users["w1"],
             "capture": captures[0].id, "other_capture": captures[2].id,
         }
 
