@@ -27,13 +27,13 @@ def _client_page(client, world):
 
 
 def test_a_worker_reads_their_own_note_on_the_timeline(client, auth, world, shared):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert MINE in _client_page(client, world)
 
 
 def test_the_partners_note_shows_only_once_both_captures_are_saved(app, client, auth, world,
                                                                    shared):
-    auth.login("w2")
+    auth.sign_in("w2")
     assert MINE not in _client_page(client, world)
     with app.app_context():
         add_capture(shared, world.users["w2"], note=THEIRS, next_step="Bring the leaflet")
@@ -44,7 +44,7 @@ def test_the_partners_note_shows_only_once_both_captures_are_saved(app, client, 
 
 
 def test_the_lead_sees_that_a_note_exists_not_its_text(client, auth, world, shared):
-    auth.login("lead")
+    auth.sign_in("lead")
     page = _client_page(client, world)
     assert MINE not in page and "A note was written" in page
 
@@ -55,7 +55,7 @@ def test_an_old_capture_opens_read_only_with_its_note_from_the_timeline(app, cli
         meeting = add_meeting(world.clients["shared"], [world.users["w1"]])
         capture = add_capture(meeting, world.users["w1"], note=MINE,
                               recorded_at=utcnow() - timedelta(days=5))
-    auth.login("w1")
+    auth.sign_in("w1")
     page = _client_page(client, world)
     assert f'href="/captures/{capture}/edit">Open your capture' in page
     opened = client.get(f"/captures/{capture}/edit").get_data(as_text=True)
@@ -67,7 +67,7 @@ def test_both_proposals_show_on_the_comparison_and_use_this_prefills_the_agreed_
 ):
     with app.app_context():
         add_capture(shared, world.users["w2"], next_step="Bring the leaflet")
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/meetings/{shared}/debrief").get_data(as_text=True)
     assert "Ask about the course form" in page and "Bring the leaflet" in page
     assert page.count(">Use this<") == 2
