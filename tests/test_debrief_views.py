@@ -8,7 +8,7 @@ from sqlalchemy import select
 from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import Debrief
-from tests.debrief_support import SECRET_NOTE, add_capture, add_meeting
+from tests.support.records import SECRET_NOTE, add_capture, add_meeting
 
 HX = {"HX-Request": "true"}
 
