@@ -21,10 +21,10 @@ def _team_client_ids(app, world):
 
 
 def test_home_pages_audit_which_clients_they_list(app, client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get("/").status_code == 200
     auth.logout()
-    auth.login("lead")
+    auth.sign_in("lead")
     assert client.get("/").status_code == 200
     team = ",".join(map(str, _team_client_ids(app, world)))
     assert _subjects(app, "clients.listed") == [
@@ -32,7 +32,7 @@ def test_home_pages_audit_which_clients_they_list(app, client, auth, world):
 
 
 def test_the_admin_page_audits_the_client_codes_it_lists(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     assert client.get("/admin/").status_code == 200
     [subject] = _subjects(app, "clients.listed")
     assert subject.startswith("admin clients:") and str(world.clients["other_team"]) in subject
@@ -47,12 +47,12 @@ def test_a_long_listing_is_cut_to_the_subject_column_and_says_how_many(app):
 
 
 def test_reading_the_audit_trail_is_itself_audited(app, client, auth, world):
-    auth.login("lead")
+    auth.sign_in("lead")
     assert client.get("/audit/team").status_code == 200
     assert _subjects(app, "audit.viewed") == [f"team:{world.team}"]
     assert "audit.viewed" in client.get("/audit/team").get_data(as_text=True)
     auth.logout()
-    auth.login("admin")
+    auth.sign_in("admin")
     client.get("/audit/accounts")
     assert _subjects(app, "audit.viewed")[-1] == "accounts"
 
@@ -63,7 +63,7 @@ def test_the_trail_pages_and_filters(app, client, auth, world):
         for number in range(120):
             audit.record("client.view" if number % 2 else "capture.view", f"n:{number}", user=lead)
         db.session.commit()
-    auth.login("lead")
+    auth.sign_in("lead")
     first = client.get("/audit/team").get_data(as_text=True)
     assert first.count("<tr><td>") == 50 and "Older" in first and "Newer" not in first
     last = client.get("/audit/team?page=3").get_data(as_text=True)

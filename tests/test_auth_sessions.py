@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, User
-from tests.conftest import make_app
-from tests.csrf_tokens import expired_own_token
-from tests.world import PASSWORD, PIN
+from tests.support.apps import make_app
+from tests.support.csrf import expired_own_token
+from tests.support.world import PASSWORD, PIN
 
 
 def _copy(client):

@@ -14,9 +14,9 @@ from sqlalchemy import select, text
 from companion.auth import mfa
 from companion.extensions import db
 from companion.models import AuditEntry, User
-from tests import world as world_module
-from tests.conftest import make_app
-from tests.world import PASSWORD
+from tests.support import world as world_module
+from tests.support.apps import make_app
+from tests.support.world import PASSWORD
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -13,8 +13,8 @@ from sqlalchemy import String, select
 
 from companion.extensions import db
 from companion.models import AuditEntry
-from tests import world as world_module
-from tests.conftest import make_app
+from tests.support import world as world_module
+from tests.support.apps import make_app
 from tests.test_access_matrix import URL_VALUES, VARIABLE, Visitor, _ids, _routes, _url
 
 CANARY = '"><img src=x onerror=alert(1)>{{7*7}}'
@@ -163,7 +163,7 @@ def test_a_script_canary_in_every_text_field_only_ever_shows_escaped(fuzz_app, m
 
 
 def test_a_nul_character_in_a_field_is_refused_with_400_on_every_engine(client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     response = client.post("/admin/teams", data={"name": ["ok", "Team\x00X"]})
     assert response.status_code == 400
 
@@ -182,7 +182,7 @@ def _with_huge_ids(rule, huge: int) -> str:
 def test_ids_beyond_the_integer_columns_are_refused_4xx_and_audited(
     app, client, auth, world, username
 ):
-    auth.login(username)
+    auth.sign_in(username)
     refused = []
     for rule, method in _routes(app):
         if "<int:" not in rule.rule:

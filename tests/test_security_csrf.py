@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Client
-from tests.conftest import make_app
-from tests.csrf_tokens import expired_own_token
-from tests.world import PASSWORD
+from tests.support.apps import make_app
+from tests.support.csrf import expired_own_token
+from tests.support.world import PASSWORD
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from companion.urls import local_path
-from tests.world import PIN
+from tests.support.world import PIN
 
 HOSTILE = [
     "//evil.example/x", "/\t/evil.example/x", "/\r\n/evil.example", "\t//evil.example",

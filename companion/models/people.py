@@ -48,6 +48,7 @@ class User(UserMixin, db.Model):
     totp_pending: Mapped[str | None] = mapped_column(Encrypted())
     totp_last_step: Mapped[int | None]
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(8))  # None: follow the browser
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(

@@ -1,14 +1,14 @@
 """second factor at rest and passkeys: TOTP seeds encrypted (and the one being enrolled kept
 server-side), a keyed lookup prefix for recovery codes, WebAuthn credentials for unlocking
 
-Revision ID: 0004
-Revises: 0003_milestone_target
+Revision ID: 0018
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003_milestone_target"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
