@@ -6,7 +6,8 @@ import pytest
 
 from companion import access
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "members.accept",
+                    "static"}
 
 
 def _routes(app):
