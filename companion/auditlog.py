@@ -11,7 +11,8 @@ from companion.models import AuditEntry
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 LIMIT = 300
 ACCOUNT_ACTIONS = ("login", "logout", "mfa.", "user.", "password.", "pin.", "session.",
-                   "account.", "team.", "pair.", "assignment.", "access.denied", "retention.")
+                   "account.", "team.", "pair.", "assignment.", "access.denied", "retention.",
+                   "invitation.", "members.")
 
 
 @bp.get("/team")

@@ -43,7 +43,6 @@ def issue_invitation(user: User, by: User | None) -> str:
     user.totp_secret = user.totp_last_step = user.pin_hash = None
     user.recovery_codes = []
     user.set_up_at = user.confirmed_at = user.confirmed_by_id = None
-    user.end_all_sessions()
     return code
 
 
@@ -58,6 +57,7 @@ def invite_user(username: str, role: str, team: Team | None, by: User | None) ->
 def reinvite(user: User, by: User) -> str:
     """For a lost phone or password: a new invitation; the lead confirms the account again."""
     code = issue_invitation(user, by)
+    user.end_all_sessions()
     audit.record("mfa.reset", f"user:{user.id} new invitation")
     return code
 
