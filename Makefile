@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 # One worker process per core, four threads each (see README, "Running at team scale").
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-GUNICORN := $(BIN)/gunicorn -w $(WORKERS) --threads 4 wsgi:app
+GUNICORN := $(BIN)/gunicorn -w $(WORKERS) --threads 4 --no-control-socket wsgi:app
 
 .PHONY: run test install install-dev lint clean
 

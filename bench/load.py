@@ -43,7 +43,7 @@ def gunicorn(target: str, env: dict, args) -> tuple[subprocess.Popen, str]:
     """The deploy command of the README: gunicorn -w <cores> --threads 4 wsgi:app."""
     port = free_port()
     command = [str(BIN / "gunicorn"), "-w", str(args.workers), "--threads", str(args.threads),
-               "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
+               "--no-control-socket", "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

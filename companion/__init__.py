@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
     from companion import assets, auth, database, security, templating
     from companion.extensions import babel, csrf, db, htmx, migrate
 
-    database.configure_engines()
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
@@ -70,7 +70,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from companion import admin, auditlog, auth, capture, clients, debriefs, home, members, reports
+    from companion import (
+        admin,
+        auditlog,
+        auth,
+        capture,
+        clients,
+        debriefs,
+        home,
+        members,
+        offline,
+        reports,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(auth.account_bp)
@@ -82,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(debriefs.bp)
     app.register_blueprint(capture.bp)
     app.register_blueprint(members.bp)
+    app.register_blueprint(offline.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,17 +11,14 @@ from companion.models import Assignment, Client, Meeting, Team, User
 
 
 def clients_with_last_meeting(user) -> list[tuple[Client, object]]:
-    """The clients `user` may see, each with the date of their last meeting (or None)."""
-    last = (
-        select(Meeting.client_id, func.max(Meeting.held_on).label("last_held_on"))
-        .group_by(Meeting.client_id)
-        .subquery()
-    )
+    """The clients `user` may see, each with the date of their last meeting (or None); one
+    index lookup per client (meetings by client and date), whatever the history."""
+    last = (select(func.max(Meeting.held_on)).where(Meeting.client_id == Client.id)
+            .correlate(Client).scalar_subquery())
     visible = visible_clients(user).subquery()
     query = (
-        select(Client, last.c.last_held_on)
+        select(Client, last.label("last_held_on"))
         .join(visible, visible.c.id == Client.id)
-        .outerjoin(last, last.c.client_id == Client.id)
         .order_by(Client.code)
     )
     return list(db.session.execute(query).all())

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -172,43 +172,44 @@ class HomeDebriefs:
 
 
 def home_debriefs(user: User) -> HomeDebriefs:
-    """What a worker's home says about shared meetings: only who captured when, no content."""
+    """What a worker's home says about shared meetings: only who captured when, no content.
+
+    One statement that returns only the meetings with something to say (one capture in, or
+    both in and the debrief still open), so its cost follows the open work, not the history."""
     result = HomeDebriefs(pairs=pairs_of(user))
     if user.role != "worker":
         return result
-    visible = access.visible_clients(user).with_only_columns(Client.id)
-    meetings = db.session.scalars(
-        select(Meeting)
-        .options(selectinload(Meeting.workers).joinedload(MeetingWorker.user),
-                 joinedload(Meeting.client))
-        .where(Meeting.id.in_(select(MeetingWorker.meeting_id)
-                              .where(MeetingWorker.user_id == user.id)),
-               Meeting.client_id.in_(visible),
-               Meeting.held_on >= local_now().date() - timedelta(days=HOME_LOOKBACK_DAYS))
-        .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc())
-    ).all()
-    shared = [m for m in meetings if len(m.workers) == 2]
-    ids = [m.id for m in shared]
-    saved = {
-        (meeting_id, author_id): recorded_at
-        for meeting_id, author_id, recorded_at in db.session.execute(
-            select(Capture.meeting_id, Capture.author_id, Capture.recorded_at)
-            .where(Capture.meeting_id.in_(ids))
-        ).all()
-    }
-    debriefs = {d.meeting_id: d for d in db.session.scalars(
-        select(Debrief).where(Debrief.meeting_id.in_(ids))
-    )}
-    for meeting in shared:
-        partner = next(mw.user for mw in meeting.workers if mw.user_id != user.id)
-        _sort_home_item(result, user, meeting, partner, saved, debriefs.get(meeting.id))
+    for meeting, partner, mine, theirs, debrief in db.session.execute(_open_shared(user)):
+        _sort_home_item(result, meeting, partner, mine, theirs, debrief)
     result.compare = result.compare[:HOME_COMPARE_LIMIT]
     return result
 
 
-def _sort_home_item(result, user, meeting, partner, saved, debrief) -> None:
-    mine = saved.get((meeting.id, user.id))
-    theirs = saved.get((meeting.id, partner.id))
+def _open_shared(user: User):
+    me, other = aliased(MeetingWorker), aliased(MeetingWorker)
+    mine, theirs, partner = aliased(Capture), aliased(Capture), aliased(User)
+    visible = access.visible_clients(user).with_only_columns(Client.id)
+    workers = select(func.count()).where(MeetingWorker.meeting_id == Meeting.id)
+    return (
+        select(Meeting, partner, mine.recorded_at, theirs.recorded_at, Debrief)
+        .options(joinedload(Meeting.client))
+        .join(me, and_(me.meeting_id == Meeting.id, me.user_id == user.id))
+        .join(other, and_(other.meeting_id == Meeting.id, other.user_id != user.id))
+        .join(partner, partner.id == other.user_id)
+        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.author_id == user.id))
+        .outerjoin(theirs, and_(theirs.meeting_id == Meeting.id,
+                                theirs.author_id == other.user_id))
+        .outerjoin(Debrief, Debrief.meeting_id == Meeting.id)
+        .where(Meeting.client_id.in_(visible),
+               Meeting.held_on >= local_now().date() - timedelta(days=HOME_LOOKBACK_DAYS),
+               or_(mine.id.is_not(None), theirs.id.is_not(None)),
+               or_(mine.id.is_(None), theirs.id.is_(None), Debrief.closed_at.is_(None)),
+               workers.scalar_subquery() == 2)
+        .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc())
+    )
+
+
+def _sort_home_item(result, meeting, partner, mine, theirs, debrief) -> None:
     if theirs and not mine:
         result.waiting.append(HomeItem("waiting", meeting, partner, theirs))
     elif mine and not theirs and utcnow() - mine > REMINDER_AFTER:

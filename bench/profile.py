@@ -1,0 +1,93 @@
+"""Where the server's time goes on the pages a worker opens most (pyinstrument).
+
+Run from the repository root:  .venv/bin/python bench/profile.py [--page home] [--runs 200]
+Seeds the demo into a scratch SQLite database, signs worker1 in through the Flask test client
+(CSRF on, as a browser), then requests each page `--runs` times under pyinstrument and prints
+the median time and the call tree of the slowest parts.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pyinstrument import Profiler
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from companion import create_app, demo  # noqa: E402
+from companion.extensions import db  # noqa: E402
+
+PASSWORD = "bench password 1"  # noqa: S105 - a scratch database that is deleted
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FIELD = re.compile(r'<input type="(?:date|time|number|hidden)"[^>]*name="(\w+)" value="([^"]*)"')
+
+
+def signed_in(folder: Path):
+    import os
+
+    os.environ["COMPANION_DEMO_PASSWORD"] = PASSWORD
+    app = create_app({"ENV": {"COMPANION_DEMO": "1"},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'profile.sqlite'}"},
+                     instance_path=str(folder / "instance"))
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        db.session.commit()
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "worker1", "password": PASSWORD,
+                                "csrf_token": token})
+    return client
+
+
+def requests(client) -> dict:
+    home = client.get("/").get_data(as_text=True)
+    client_id = re.search(r'href="/clients/(\d+)"', home).group(1)
+    page = client.get(f"/clients/{client_id}/capture").get_data(as_text=True)
+    form = dict(FIELD.findall(page)) | {"attendance": "held", "readiness": "relaxed"}
+    counter = iter(range(10**6))
+    return {
+        "home": lambda: client.get("/"),
+        "client page": lambda: client.get(f"/clients/{client_id}"),
+        "card": lambda: client.get(f"/clients/{client_id}/card/middle",
+                                   headers={"HX-Request": "true"}),
+        "capture form": lambda: client.get(f"/clients/{client_id}/capture"),
+        "capture POST": lambda: client.post(
+            f"/clients/{client_id}/capture",
+            data=form | {"idempotency_key": f"profile-key-{next(counter):08d}"}),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", help="profile only this page")
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--tree", action="store_true", help="print the call tree")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        calls = requests(signed_in(Path(folder)))
+        for name, call in calls.items():
+            if args.page and name != args.page:
+                continue
+            for _ in range(20):
+                call()
+            timings = []
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                answer = call()
+                timings.append((time.perf_counter() - started) * 1000)
+                assert answer.status_code in (200, 303), (name, answer.status_code)  # noqa: S101
+            profiler.stop()
+            print(f"{name:<14} median {statistics.median(timings):6.2f} ms")
+            if args.tree:
+                print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()

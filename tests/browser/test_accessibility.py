@@ -1,0 +1,74 @@
+"""axe-core on every page for every role, on a 390x844 phone, in one shared browser.
+
+Each role is signed in by putting a session cookie in the browser (the sign-in screens have
+their own tests), then walks every page open to it without a record id and every kind of page
+linked from there (each card part is its own kind), running axe-core on each.
+"""
+
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from companion.extensions import db
+from companion.models import User
+from tests.browser.test_security_walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
+
+axe = Axe()
+
+
+def sign_in_by_session(context, live_app, live_url, username: str) -> None:
+    with live_app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        now = int(time.time())
+        data = {"_user_id": user.get_id(), "_fresh": True, "_permanent": True,
+                "login_at": now, "seen": now}
+        with live_app.test_request_context():
+            value = live_app.session_interface.get_signing_serializer(live_app).dumps(data)
+    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": value,
+                          "url": live_url}])
+
+
+def _violations(page) -> list[str]:
+    result = axe.run(page)
+    return [] if result.violations_count == 0 else [f"{page.url}\n{result.generate_report()}"]
+
+
+@pytest.mark.parametrize("username", sorted(ROLES))
+def test_every_page_a_role_reaches_passes_axe_on_a_phone(context, live_app, live_url, username):
+    sign_in_by_session(context, live_app, live_url, username)
+    page = context.new_page()
+    problems = _save_a_capture(page) if username == "worker1" else []
+    queue = [live_url + path for path in _start_pages(live_app, ROLES[username])]
+    seen_kinds, reached = set(), set()
+    while queue:
+        url = queue.pop(0)
+        endpoint, kind = _endpoint(live_app, url)
+        if (not url.startswith(live_url) or endpoint in (None, "static", "auth.logout")
+                or kind in seen_kinds):
+            continue
+        seen_kinds.add(kind)
+        response = page.goto(url)
+        assert response.ok, (url, response.status)
+        reached.add(endpoint)
+        problems += _violations(page)
+        queue += [link.split("#")[0] for link in _links(page)]
+    pages = MUST_REACH[username] - {"reports.monthly"}  # a PDF download, not a page
+    assert pages <= reached, pages - reached
+    assert not problems, "\n\n".join(problems)
+
+
+def _save_a_capture(page) -> list[str]:
+    """A fresh capture (so its edit page is linked), checked as the htmx "saved" answer shows."""
+    page.goto("/")
+    page.locator("a[href$='/capture']").first.click()
+    page.wait_for_selector("#capture-form")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Capture saved.").wait_for()
+    return _violations(page)
+
+
+def test_the_sign_in_page_passes_axe_on_a_phone(page):
+    page.goto("/login")
+    assert not _violations(page)
