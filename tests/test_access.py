@@ -7,7 +7,7 @@ import pytest
 from companion import access
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "members.accept",
-                    "static"}
+                    "offline.favicon", "offline.manifest", "offline.service_worker", "static"}
 
 
 def _routes(app):
