@@ -25,16 +25,16 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from companion import access
-from companion.clients.queries import card_context
+from companion.clients.brief import card_context
 from companion.extensions import db
 from companion.models import Client
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 
 bp = Blueprint("offline", __name__)
 
 # What every page needs, cached when the service worker installs (fingerprinted URLs welcome).
 SHELL = ("app.css", "htmx-2.0.11.min.js", "app.js", "offline.js", "outbox.js",
-         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-192.png", "favicon.ico")
+         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-32.png", "icons/icon-192.png")
 WORKER_SCRIPTS = ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js")
 PACK_HEADER = "X-Offline-Pack"
 CACHEABLE = {"X-Offline": "cacheable"}

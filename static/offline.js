@@ -172,6 +172,7 @@
     row.dataset.key = item.key;
     row.dataset.action = item.action;
     row.querySelector("[data-slot=problem]").hidden = !problem;
+    row.querySelector("[data-slot=compare]").hidden = !item.detail;
     if (item.detail) { showDetail(row.querySelector("[data-slot=detail]"), item); }
     row.querySelector("[data-act=fix]").hidden = item.problem !== "invalid";
     row.querySelector(".actions").hidden = !item.problem;
@@ -222,8 +223,8 @@
     var form = event.target;
     if (!form.matches("form[data-logout]") || !panel() || form.hasAttribute("data-erased")) { return; }
     event.preventDefault();
-    Outbox.queue(user()).then(function (items) {
-      return !items.length || window.confirm(say("leave", {count: items.length}));
+    Outbox.waiting().then(function (count) {
+      return !count || window.confirm(say("leave", {count: count}));
     }).then(function (go) {
       if (!go) { return; }
       erase().then(function () {

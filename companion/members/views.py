@@ -2,7 +2,7 @@
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,6 @@ from companion.auth.throttle import PER_ACCOUNT, ThrottleUnavailable, address_ke
 from companion.extensions import db
 from companion.members import operations
 from companion.members.forms import InvitationForm
-from companion.models import User
 
 bp = Blueprint("members", __name__)
 
@@ -88,20 +87,12 @@ def index():
 @bp.post("/members/<int:user_id>/confirm")
 @access.allow("lead", "admin")
 def confirm(user_id: int):
-    member = db.session.get(User, user_id)
-    if member is None:
-        access_denied(f"user:{user_id}")
+    member = access.load_user(user_id)
     try:
         operations.confirm(member, current_user, current_app.config["REQUIRE_TOTP"])
     except AdminError as error:
-        access_denied(f"user:{user_id} {error}")
+        access.deny(f"user:{user_id} {error}"[:128])
     db.session.commit()
     flash(_("%(name)s is confirmed.", name=member.username))
     return redirect(url_for("members.index"), 303)
 
-
-def access_denied(subject: str):
-    db.session.rollback()
-    audit.record("access.denied", subject[:128])
-    db.session.commit()
-    abort(404)
