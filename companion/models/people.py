@@ -45,6 +45,7 @@ class User(UserMixin, db.Model):
     set_up_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    language: Mapped[str | None] = mapped_column(String(8))  # None: follow the browser
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(

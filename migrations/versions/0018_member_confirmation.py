@@ -1,15 +1,15 @@
 """users: invitations completed by the person, confirmation before records
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 11:40:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
