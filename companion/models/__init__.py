@@ -10,7 +10,9 @@ from companion.models.clients import (
     Meeting,
     MeetingWorker,
     Milestone,
+    MilestoneEvent,
     PhaseChange,
+    Review,
     SuggestionDecision,
 )
 from companion.models.people import Pair, RecoveryCode, Team, User
@@ -25,10 +27,12 @@ __all__ = [
     "Meeting",
     "MeetingWorker",
     "Milestone",
+    "MilestoneEvent",
     "MonthlyAggregate",
     "Pair",
     "PhaseChange",
     "RecoveryCode",
+    "Review",
     "SuggestionDecision",
     "Team",
     "User",
