@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from companion.clients import progress
 from companion.clock import local_now
 from companion.extensions import db
 from companion.models import (
@@ -19,7 +20,6 @@ from companion.models import (
     PhaseChange,
     SuggestionDecision,
 )
-from companion.clients import progress
 from companion.templating import month_name
 from tests import records
 
