@@ -34,7 +34,7 @@ bp = Blueprint("offline", __name__)
 
 # What every page needs, cached when the service worker installs (fingerprinted URLs welcome).
 SHELL = ("app.css", "htmx-2.0.11.min.js", "app.js", "offline.js", "outbox.js",
-         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-192.png", "favicon.ico")
+         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-32.png", "icons/icon-192.png")
 WORKER_SCRIPTS = ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js")
 PACK_HEADER = "X-Offline-Pack"
 CACHEABLE = {"X-Offline": "cacheable"}
@@ -97,7 +97,8 @@ def favicon():
 @bp.get("/offline")
 @access.allow("worker")
 def home():
-    clients = db.session.scalars(access.visible_clients(current_user).order_by(Client.code))
+    clients = db.session.scalars(access.visible_clients(current_user)
+                                 .where(Client.closed_at.is_(None)).order_by(Client.code))
     return render_template("offline/home.html", clients=list(clients)), 200, CACHEABLE
 
 
@@ -114,7 +115,8 @@ def prompts(client_id: int):
 @access.allow("worker")
 def pack():
     """The pages the service worker keeps for this worker: codes and phases only."""
-    ids = db.session.scalars(access.visible_clients(current_user).with_only_columns(Client.id))
+    ids = db.session.scalars(access.visible_clients(current_user)
+                             .where(Client.closed_at.is_(None)).with_only_columns(Client.id))
     pages = [url_for(".home")]
     for client_id in ids:
         pages += [url_for(".prompts", client_id=client_id),

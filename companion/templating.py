@@ -54,6 +54,12 @@ def month_name(key: str) -> str:
         return key
 
 
+def close_label(reason: str | None) -> str:
+    from companion.clients.lifecycle import close_label as label
+
+    return label(reason)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         phase_label=partial(vocabulary.label, vocabulary.PHASES),
@@ -64,5 +70,6 @@ def init_app(app: Flask) -> None:
         area_label=partial(vocabulary.label, vocabulary.MILESTONE_AREAS),
         month_name=month_name,
         marker_groups=marker_groups,
+        close_label=close_label,
     )
     app.jinja_env.filters.update(team_clock=team_clock, meeting_ago=meeting_ago)

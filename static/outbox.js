@@ -88,6 +88,13 @@
 
     discard: function (key) { return remove("q:" + key); },
 
+    // Everything queued on this phone, whoever's: signing out erases it all.
+    waiting: function () {
+      return withStore(function (s) { return idb.keys(s); }).then(function (names) {
+        return names.filter(function (name) { return String(name).indexOf("q:") === 0; }).length;
+      });
+    },
+
     draft: function (user, name) {
       return withStore(function (s) { return idb.get("d:" + name, s); }).then(function (record) {
         return record && record.user === user ? open(record) : null;
@@ -157,7 +164,7 @@
     });
   }
 
-  var PROBLEMS = {422: "invalid", 404: "gone", 409: "conflict", 403: "refused", 400: "refused"};
+  var PROBLEMS = {422: "invalid", 404: "gone", 410: "ended", 409: "conflict", 403: "refused", 400: "refused"};
 
   function send(session, item, state) {
     return post(session, item).then(function (response) {

@@ -32,6 +32,7 @@ EXPECTED = {
     "auth.unlock POST": (302, 303, 303, 303, 303, 303, 303),
     "auth.lock_check GET": (302, 204, 204, 204, 204, 204, 204),
     "account.index GET": (302, 200, 200, 200, 200, 200, 200),
+    "account.choose_language POST": (302, 400, 400, 400, 400, 400, 400),
     "account.password GET": (302, 200, 200, 200, 200, 200, 200),
     "account.password POST": (302, 400, 400, 400, 400, 400, 400),
     "account.pin GET": (302, 200, 200, 200, 200, 200, 200),
@@ -59,6 +60,9 @@ EXPECTED = {
     "clients.rate POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.hold_review POST": (302, 303, 303, 404, 403, 403, 403),
     "clients.goals_pdf GET": (302, 200, 200, 404, 200, 404, 403),
+    "clients.hand_over POST": (302, 403, 403, 403, 409, 404, 403),
+    "clients.close POST": (302, 400, 400, 404, 400, 404, 403),
+    "clients.reopen POST": (302, 409, 409, 404, 409, 404, 403),
     "debriefs.show GET": (302, 200, 200, 404, 200, 404, 403),
     "debriefs.agree POST": (302, 409, 409, 404, 403, 403, 403),  # closed just before
     "debriefs.close POST": (302, 303, 303, 404, 403, 403, 403),

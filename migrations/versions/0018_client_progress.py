@@ -1,15 +1,16 @@
-"""client progress: co-owned milestones with their history, reviews, "not known" ratings
+"""client progress: co-owned milestones (area, agreed) with their history, reviews,
+"not known" ratings (the target month came in 0003_milestone_target)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0018_client_progress
+Revises: 0017
 Create Date: 2026-12-01 12:30:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+revision = '0018_client_progress'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
@@ -25,7 +26,6 @@ def upgrade():
             'area', sa.Enum(*AREAS, name='milestone_area', native_enum=False,
                             create_constraint=True, length=24),
             server_default='other', nullable=False))
-        batch_op.add_column(sa.Column('target_month', sa.String(length=7), nullable=True))
         batch_op.add_column(sa.Column('agreed', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
     op.create_table('milestone_events',
@@ -73,5 +73,4 @@ def downgrade():
     op.drop_table('milestone_events')
     with op.batch_alter_table('milestones', schema=None) as batch_op:
         batch_op.drop_column('agreed')
-        batch_op.drop_column('target_month')
         batch_op.drop_column('area')
