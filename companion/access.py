@@ -181,3 +181,13 @@ def load_user(user_id: int) -> User:
     if user is None:
         deny(f"user:{user_id}")
     return user
+
+
+def load_team_worker(worker_id: int) -> User:
+    """A worker of the current lead's own team, else 404; the read is audited."""
+    worker = db.session.get(User, worker_id)
+    if (worker is None or worker.role != "worker" or current_user.role != "lead"
+            or worker.team_id != current_user.team_id):
+        deny(f"user:{worker_id}")
+    audit.record("worker.view", f"user:{worker.id}")
+    return worker

@@ -1,54 +1,21 @@
 """Fixtures: an app per test on SQLite and, where a server answers, on PostgreSQL too."""
 
-import os
-import uuid
-from contextlib import contextmanager
+import time
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, text
 
 from companion import create_app
 from companion.extensions import db
-from tests import world as world_module
-
-POSTGRES_SERVER = os.environ.get(
-    "COMPANION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from companion.models import User
+from tests.support import world as world_module
+from tests.support.apps import (  # noqa: F401  (TEST_ENV and ENGINES for older imports)
+    ENGINES,
+    POSTGRES_SERVER,
+    TEST_ENV,
+    make_app,
+    scratch_postgres_database,
 )
-TEST_ENV = {"COMPANION_DEMO": "1", "SECRET_KEY": "test-secret-key-" + "x" * 32}
-
-
-def _postgres_answers() -> bool:
-    engine = create_engine(POSTGRES_SERVER, connect_args={"connect_timeout": 2})
-    try:
-        with engine.connect():
-            return True
-    except OperationalError:
-        if "COMPANION_TEST_POSTGRES_URL" in os.environ:
-            raise
-        return False
-    finally:
-        engine.dispose()
-
-
-ENGINES = ["sqlite", "postgresql"] if _postgres_answers() else ["sqlite"]
-if os.environ.get("COMPANION_TEST_ENGINES"):  # e.g. "sqlite" while iterating
-    ENGINES = [e for e in ENGINES if e in os.environ["COMPANION_TEST_ENGINES"].split(",")]
-
-
-@contextmanager
-def scratch_postgres_database():
-    """A new, empty PostgreSQL database, dropped afterwards."""
-    name = f"companion_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -66,16 +33,6 @@ def postgres_schema(postgres_url):
         db.create_all()
         db.engine.dispose()
     return postgres_url
-
-
-def make_app(database_url: str, tmp_path, **extra):
-    settings = {
-        "ENV": TEST_ENV,
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-    } | extra
-    return create_app(settings, instance_path=str(tmp_path / "instance"))
 
 
 @pytest.fixture(params=ENGINES)
@@ -131,7 +88,19 @@ class AuthActions:
         self._client = client
 
     def login(self, username="w1", password=world_module.PASSWORD):
+        """The real sign-in: a POST through the form (an argon2 check)."""
         return self._client.post("/login", data={"username": username, "password": password})
+
+    def sign_in(self, username="w1"):
+        """A signed-in session without the sign-in form, for tests that are not about it."""
+        app = self._client.application
+        with app.app_context():
+            user_id = db.session.scalar(select(User).where(User.username == username)).get_id()
+        with self._client.session_transaction() as session:
+            session.clear()
+            session.permanent = True
+            session.update({"_user_id": user_id, "_fresh": True,
+                            "login_at": int(time.time()), "seen": int(time.time())})
 
     def logout(self):
         return self._client.post("/logout")

@@ -24,7 +24,7 @@ from companion.models import (
     Review,
 )
 from companion.vocabulary import DIMENSIONS, MILESTONE_AREAS
-from tests import records
+from tests.support import records
 
 GOAL = {"title": "Call his sister", "area": "family", "target_month": "2099-01", "agreed": "y"}
 RATING = {"radicalisation": "3", "extremist_activity": "4", "crime": "unknown",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Capture, Debrief, Pair
-from tests.debrief_support import SECRET_LENGTH, SECRET_NOTE, SECRET_STEP, secret_capture
+from tests.support.records import SECRET_LENGTH, SECRET_NOTE, SECRET_STEP, secret_capture
 
 HX = {"HX-Request": "true"}
 SKIPPED_ENDPOINTS = {"static", "auth.login", "auth.logout"}
@@ -71,13 +71,14 @@ def _leaks(text: str) -> list[str]:
 def test_no_page_or_fragment_shows_the_partners_capture_before_ones_own_is_saved(
     app, client, auth, partner_saved, headers
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     tried, leaks = [], []
     for rule in _routes(app, "GET"):
         url = _url(rule, partner_saved)
         response = client.get(url, headers=headers)
         tried.append(url)
-        if response.status_code >= 500 or _leaks(response.get_data(as_text=True)):
+        text = response.get_data().decode("utf-8", "replace")  # the favicon is bytes
+        if response.status_code >= 500 or _leaks(text):
             leaks.append((url, response.status_code))
     assert leaks == []
     assert f"/meetings/{partner_saved['meeting_id']}/debrief" in tried
@@ -87,12 +88,13 @@ def test_no_page_or_fragment_shows_the_partners_capture_before_ones_own_is_saved
 def test_no_action_reveals_or_changes_the_partners_capture_before_ones_own_is_saved(
     app, client, auth, partner_saved
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     leaks = []
     for rule in _routes(app, "POST"):
         url = _url(rule, partner_saved)
         response = client.post(url, data={}, headers=HX)
-        if response.status_code >= 500 or _leaks(response.get_data(as_text=True)):
+        text = response.get_data().decode("utf-8", "replace")  # the favicon is bytes
+        if response.status_code >= 500 or _leaks(text):
             leaks.append((url, response.status_code))
     assert leaks == []
     with app.app_context():
@@ -104,10 +106,10 @@ def test_the_sweep_itself_finds_the_secrets_once_both_are_in(app, client, auth, 
                                                              world):
     """A control: after w2 saves, the comparison shows the partner's length, so the sweep's
     detector works (the note stays private to its author even then)."""
-    from tests.debrief_support import add_capture
+    from tests.support.records import add_capture
 
     with app.app_context():
         add_capture(partner_saved["meeting_id"], world.users["w2"])
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/meetings/{partner_saved['meeting_id']}/debrief").get_data(as_text=True)
     assert f"w1: {SECRET_LENGTH} min" in page

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import String, select
 
 from companion.extensions import db
-from tests import world as world_module
-from tests.conftest import make_app
+from tests.support import world as world_module
+from tests.support.apps import make_app
 from tests.test_access_matrix import Visitor, _ids, _routes, _url
 
 CANARY = '"><img src=x onerror=alert(1)>{{7*7}}'
@@ -160,6 +160,6 @@ def test_a_script_canary_in_every_text_field_only_ever_shows_escaped(fuzz_app, m
 
 
 def test_a_nul_character_in_a_field_is_refused_with_400_on_every_engine(client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     response = client.post("/admin/teams", data={"name": ["ok", "Team\x00X"]})
     assert response.status_code == 400
