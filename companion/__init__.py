@@ -70,7 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from companion import admin, auditlog, auth, capture, clients, debriefs, home, reports
+    from companion import admin, auditlog, auth, capture, clients, debriefs, home, offline, reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(auth.account_bp)
@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(debriefs.bp)
     app.register_blueprint(capture.bp)
+    app.register_blueprint(offline.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -68,6 +68,13 @@ EXPECTED = {
     "capture.meeting POST": (302, 303, 303, 404, 403, 403, 403),
     "capture.edit GET": (302, 200, 404, 404, 403, 403, 403),  # w1's capture
     "capture.edit POST": (302, 422, 404, 404, 403, 403, 403),
+    "offline.favicon GET": (200, 200, 200, 200, 200, 200, 200),
+    "offline.manifest GET": (200, 200, 200, 200, 200, 200, 200),
+    "offline.service_worker GET": (200, 200, 200, 200, 200, 200, 200),
+    "offline.home GET": (302, 200, 200, 200, 403, 403, 403),
+    "offline.prompts GET": (302, 200, 200, 404, 403, 403, 403),
+    "offline.pack GET": (302, 200, 200, 200, 403, 403, 403),
+    "offline.token GET": (302, 204, 204, 204, 403, 403, 403),
     "reports.index GET": (302, 403, 403, 403, 200, 200, 403),
     "reports.monthly GET": (302, 403, 403, 403, 200, 404, 403),
 }

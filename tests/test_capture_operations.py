@@ -116,13 +116,33 @@ def _count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_saving_the_same_key_twice_returns_the_first_capture(app, world):
+def test_saving_the_same_key_and_content_twice_returns_the_first_capture(app, world):
     with app.app_context():
         w1, _w2, client = _people(world)
         first = operations.save_capture(w1, client, _data(), AMSTERDAM)
-        again = operations.save_capture(w1, client, _data(rating_bond=5), AMSTERDAM)
+        again = operations.save_capture(w1, client, _data(marks=("relaxed",)), AMSTERDAM)
         assert first.created and not again.created
-        assert again.capture.id == first.capture.id and again.capture.rating_bond is None
+        assert again.capture.id == first.capture.id
+        assert _count(Capture) == 1
+
+
+@pytest.mark.parametrize("change", [{"rating_bond": 5}, {"note": "other words"},
+                                    {"marks": ("relaxed", "distrust")}, {"length_minutes": 45},
+                                    {"starts_at": time(10)}, {"attendance": "cut_short"}])
+def test_the_same_key_with_other_content_is_a_conflict_and_nothing_is_overwritten(
+    app, world, change
+):
+    with app.app_context():
+        w1, _w2, client = _people(world)
+        first = operations.save_capture(w1, client, _data(), AMSTERDAM)
+        with pytest.raises(operations.ChangedResend) as raised:
+            operations.save_capture(w1, client, _data(**change), AMSTERDAM)
+        db.session.rollback()
+        assert raised.value.existing.id == first.capture.id
+        assert raised.value.sent == _data(**change)
+        stored = db.session.get(Capture, first.capture.id)
+        assert (stored.rating_bond, stored.note, stored.marks, stored.length_minutes) == (
+            None, None, ["relaxed"], 60)
         assert _count(Capture) == 1
 
 

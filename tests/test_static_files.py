@@ -28,8 +28,11 @@ def test_pages_name_static_files_by_content_hash_and_they_are_immutable_for_a_ye
         answer = client.get(url, headers={"Accept-Encoding": "br, gzip"})
         assert answer.status_code == 200
         assert answer.headers["Cache-Control"] == "max-age=31536000, public, immutable"
-        assert answer.headers["Content-Encoding"] == "br"
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        if suffix == "png":  # already compressed: sent as it is
+            assert answer.data == (STATIC / f"{name}.{suffix}").read_bytes()
+            continue
+        assert answer.headers["Content-Encoding"] == "br"
         assert brotli.decompress(answer.data) == (STATIC / f"{name}.{suffix}").read_bytes()
 
 

@@ -19,11 +19,13 @@ MAX_AGE = timedelta(hours=12)
 # idle session may lock up to a minute early, never late.
 SEEN_RESOLUTION = 60
 # Endpoints a locked session may still use.
-LOCK_EXEMPT = frozenset({"static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check"})
+LOCK_EXEMPT = frozenset({"static", "home.healthz", "auth.unlock", "auth.logout", "auth.lock_check",
+                         "offline.service_worker", "offline.manifest", "offline.favicon"})
 # Endpoints open to an account that still has to set up its second factor or PIN.
 SETUP_EXEMPT = frozenset({
     "static", "home.healthz", "auth.logout", "auth.unlock", "auth.lock_check",
     "account.two_factor", "account.pin",
+    "offline.service_worker", "offline.manifest", "offline.favicon",
 })
 
 

@@ -1,7 +1,8 @@
 """Saving and editing captures, and finding the meetings a worker has not captured yet.
 
 Saving is idempotent: the form's key is unique in the database, so a repeated post (double
-tap, retry) finds the capture the first one stored instead of making a second.
+tap, retry, a phone's queue resending) finds the capture the first one stored instead of making
+a second; the same key with other content is refused (ChangedResend), never overwritten.
 """
 
 import secrets
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from companion import audit
+from companion.capture.receipts import same_content
 from companion.capture.validation import CaptureData
 from companion.clock import local_now
 from companion.extensions import db
@@ -43,6 +45,15 @@ class CaptureConflict(Exception):
     def __init__(self, message, existing: Capture | None = None):
         super().__init__(str(message))
         self.existing = existing
+
+
+class ChangedResend(CaptureConflict):
+    """The key was used before for other content; `sent` is what came this time."""
+
+    def __init__(self, existing: Capture, sent: CaptureData):
+        super().__init__(_l("This capture arrived before with other values. Nothing was "
+                            "overwritten: compare the two and choose."), existing)
+        self.sent = sent
 
 
 class EditWindowClosed(Exception):
@@ -102,7 +113,7 @@ def save_capture(author: User, client: Client, data: CaptureData, zone: ZoneInfo
     """
     existing = capture_for_key(data.idempotency_key)
     if existing is not None:
-        return _replay(existing, author)
+        return _replay(existing, author, client, data)
     meeting = meeting or _same_day_meeting(author, client, data.held_on)
     meeting_id = meeting.id if meeting is not None else None
     if meeting_id is not None:
@@ -114,7 +125,7 @@ def save_capture(author: User, client: Client, data: CaptureData, zone: ZoneInfo
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return _after_race(author, data.idempotency_key, meeting_id)
+        return _after_race(author, client, data, meeting_id)
     return Saved(capture, created=True)
 
 
@@ -209,9 +220,11 @@ def default_co_worker(author_id: int, choices: list[User],
     return None
 
 
-def _replay(existing: Capture, author: User) -> Saved:
+def _replay(existing: Capture, author: User, client: Client, data: CaptureData) -> Saved:
     if existing.author_id != author.id:
         raise CaptureConflict(_l("This form was already used. Reload the page and try again."))
+    if not same_content(existing, client, data):
+        raise ChangedResend(existing, data)
     return Saved(existing, created=False)
 
 
@@ -221,11 +234,12 @@ def _refuse_second_capture(meeting_id: int, author: User) -> None:
         raise CaptureConflict(_l("You have already captured this meeting."), existing)
 
 
-def _after_race(author: User, key: str, meeting_id: int | None) -> Saved:
+def _after_race(author: User, client: Client, data: CaptureData,
+                meeting_id: int | None) -> Saved:
     """After a unique violation: the same key won (a retry), or the same meeting did."""
-    existing = capture_for_key(key)
+    existing = capture_for_key(data.idempotency_key)
     if existing is not None:
-        return _replay(existing, author)
+        return _replay(existing, author, client, data)
     if meeting_id is not None:
         _refuse_second_capture(meeting_id, author)
     raise CaptureConflict(_l("This capture could not be saved. Please try again."))

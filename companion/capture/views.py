@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from companion import access, audit
-from companion.capture import forms, operations
+from companion import access, audit, offline
+from companion.capture import forms, operations, receipts
 from companion.capture.validation import Rules, validate
 from companion.cards import Vocabulary, load_content
 from companion.clock import local_now, team_zone
@@ -95,9 +95,11 @@ def marker_groups(marks: list[str]) -> list[tuple[str, list[str]]]:
 def new(client_id: int):
     client = access.load_client(client_id, "capture.form")
     co_workers = operations.co_worker_choices(client.id, current_user.id)
+    pending = [] if offline.packing() else operations.uncaptured_meetings(
+        current_user, client.id, limit=3)
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
-                    pending=operations.uncaptured_meetings(current_user, client.id, limit=3))
+                    pending=pending)
     if request.method == "POST":
         return _save(screen)
     partner = operations.default_co_worker(current_user.id, co_workers)
@@ -151,6 +153,9 @@ def _save(screen: Screen):
     try:
         saved = operations.save_capture(current_user, screen.client, data, team_zone(),
                                         screen.meeting)
+    except operations.ChangedResend as conflict:
+        db.session.rollback()
+        return _two_versions(screen, conflict)
     except operations.CaptureConflict as conflict:
         db.session.rollback()
         return _show(screen, forms.from_form(request.form), {"form": str(conflict)}, 409,
@@ -160,22 +165,40 @@ def _save(screen: Screen):
 
 
 def _answer_saved(capture: Capture, message: str):
+    zone = team_zone()
+    receipt = {"X-Capture-Receipt": receipts.receipt(capture, zone)}
+    received = _("Received %(time)s, ref %(ref)s", ref=receipts.ref(capture.idempotency_key),
+                 time=receipts.received_at(capture, zone).strftime("%H:%M"))
     if _wants_fragment():
         return render_template("capture/_saved.html", capture=capture, message=message,
-                               client=capture.meeting.client)
-    flash(message, f"saved:{capture.idempotency_key}")
-    return redirect(url_for("clients.show", client_id=capture.meeting.client_id), 303)
+                               received=received, client=capture.meeting.client), 200, receipt
+    flash(f"{message} {received}.", f"saved:{capture.idempotency_key}")
+    response = redirect(url_for("clients.show", client_id=capture.meeting.client_id), 303)
+    response.headers.update(receipt)
+    return response
+
+
+def _two_versions(screen: Screen, conflict: operations.ChangedResend):
+    """The stored capture and the one just sent, side by side; nothing is overwritten."""
+    existing = conflict.existing
+    context = {"message": str(conflict), "existing": existing, "sent": conflict.sent,
+               "ref": receipts.ref(existing.idempotency_key),
+               "received": receipts.received_at(existing, team_zone()),
+               "can_edit": operations.can_edit(existing)}
+    if _wants_fragment():
+        return render_template("capture/_conflict.html", **context), 409
+    return _show(screen, forms.from_form(request.form), {}, 409, conflict=context)
 
 
 def _show(screen: Screen, values: dict, errors: dict | None = None, status: int = 200,
-          existing: Capture | None = None):
+          existing: Capture | None = None, conflict: dict | None = None):
     db.session.commit()  # the audited read
     errors = errors or {}
     words = vocabulary()
     practice = {marker.id for marker in (*words.move, *words.slip)}
     template = "capture/_form.html" if _wants_fragment() else "capture/form.html"
     page = render_template(template, screen=screen, values=values, errors=errors,
-                           vocabulary=words, existing=existing,
+                           vocabulary=words, existing=existing, conflict=conflict,
                            practice_open=bool(errors.keys() & {"move", "slip"}
                                               or values["marks"] & practice),
                            today=local_now().date())

@@ -42,3 +42,44 @@ def captures_with_key(live_app, key):
             select(Capture).options(joinedload(Capture.meeting))
             .where(Capture.idempotency_key == key)
         ).all()
+
+
+# The raw records of the outbox database, as IndexedDB holds them: bytes decoded as UTF-8 (so
+# plain text would show), keys described. Does not create the database if it is not there.
+OUTBOX_RECORDS = """async () => {
+  const names = (await indexedDB.databases()).map(d => d.name);
+  if (!names.includes("companion-outbox")) { return []; }
+  const db = await new Promise((ok, no) => {
+    const open = indexedDB.open("companion-outbox"); open.onsuccess = () => ok(open.result);
+    open.onerror = () => no(open.error); });
+  if (!db.objectStoreNames.contains("kv")) { db.close(); return []; }
+  const tx = db.transaction("kv"), store = tx.objectStore("kv");
+  const keys = store.getAllKeys(), values = store.getAll();
+  await new Promise(ok => { tx.oncomplete = ok; });
+  db.close();
+  const show = (v) => v instanceof CryptoKey
+    ? `CryptoKey ${v.algorithm.name} extractable=${v.extractable}`
+    : (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) ? new TextDecoder().decode(v)
+    : (v && typeof v === "object")
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v;
+  return keys.result.map((key, i) => [String(key), show(values.result[i])]);
+}"""
+
+
+def outbox_records(page):
+    return page.evaluate(OUTBOX_RECORDS)
+
+
+def outbox_names(page, prefix):
+    return [name for name, _ in outbox_records(page) if name.startswith(prefix)]
+
+
+def settled(read, want, page, tries=60):
+    """Poll `read()` until it equals `want` (CSP forbids wait_for_function's eval)."""
+    value = read()
+    for _ in range(tries):
+        if value == want:
+            break
+        page.wait_for_timeout(100)
+        value = read()
+    return value
