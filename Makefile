@@ -15,10 +15,10 @@ $(BIN)/activate:
 	$(BIN)/pip install -q --upgrade pip
 
 install: $(BIN)/activate
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q .
 
 install-dev: $(BIN)/activate
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q '.[dev]'
 
 run: install
 	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) db upgrade

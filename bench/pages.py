@@ -8,7 +8,6 @@ It seeds the demo team into a scratch SQLite database, then adds extra captures 
 import gzip
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -17,11 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from companion import create_app, demo  # noqa: E402
-from companion.extensions import db  # noqa: E402
-from companion.models import Capture, Client, Meeting, MeetingWorker, User  # noqa: E402
+from companion import create_app, demo
+from companion.extensions import db
+from companion.models import Capture, Client, Meeting, MeetingWorker, User
 
 RUNS = 20
 PASSWORD = "bench password 1"  # noqa: S105 - a scratch database that is deleted

@@ -25,11 +25,8 @@ import tracemalloc
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pypdf import PdfReader  # noqa: E402 (after the path is set)
+from pypdf import PdfReader
 
 SIZES = (5, 25, 100)
 MONTH = date(2026, 10, 1)
@@ -38,8 +35,7 @@ CLIENTS_PER_WORKER = 4
 
 def build(size: int, seed: int = 1) -> int:
     """A team of `size` workers with a month of data; returns the team id."""
-    from flask import current_app
-
+    from companion import content
     from companion.extensions import db
     from companion.models import (
         Assignment,
@@ -56,7 +52,7 @@ def build(size: int, seed: int = 1) -> int:
     )
 
     rng = random.Random(seed)
-    vocabulary = current_app.extensions["content"].vocabulary
+    vocabulary = content.current().vocabulary
     ids = {category: [m.id for m in getattr(vocabulary, category)]
            for category in ("readiness", "warning", "move", "slip")}
     team = Team(name=f"Bench team {size}")
@@ -132,10 +128,10 @@ def _meetings(db, client, people, rng, ids, Meeting, MeetingWorker, Capture):  #
 
 def measure(size: int, database_url: str) -> dict:
     """Build a team in a fresh database, then time two renders and trace a third."""
-    from companion import create_app
+    from companion import content, create_app
     from companion.extensions import db
     from companion.models import Meeting, Team
-    from companion.reports import operations, queries
+    from companion.reports import queries, render
     from companion.reports.figures import monthly_figures
 
     instance = tempfile.mkdtemp(prefix="bench-instance-")
@@ -151,16 +147,16 @@ def measure(size: int, database_url: str) -> dict:
         for _ in range(2):
             db.session.expire_all()
             started, cpu_started = time.perf_counter(), time.process_time()
-            pdf = operations.monthly_report_pdf(team, MONTH)
+            pdf = render.monthly_report_pdf(team, MONTH)
             timings.append(time.perf_counter() - started)
             cpu.append(time.process_time() - cpu_started)
             db.session.rollback()
         started = time.perf_counter()
         data = queries.report_data(team, MONTH)
-        figures = monthly_figures(data, app.extensions["content"].vocabulary)
+        figures = monthly_figures(data, content.current().vocabulary)
         compute = time.perf_counter() - started
         tracemalloc.start()
-        operations.monthly_report_pdf(team, MONTH)
+        render.monthly_report_pdf(team, MONTH)
         traced_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         db.session.rollback()

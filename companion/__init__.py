@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     configure(app, test_config)
     register_content(app)
     register_extensions(app)
+    register_templating(app)
+    register_request_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -37,7 +39,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     test_config = dict(test_config or {})
     env = test_config.pop("ENV", None)
-    app.config.from_object("companion.defaults")
+    app.config.update(config.DEFAULTS)
     app.config.update(config.from_env(app.instance_path, env))
     if test_config:
         app.config.update(test_config)
@@ -47,14 +49,15 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_content(app: Flask) -> None:
-    """Prompt cards and markers, read and checked once; a ContentError stops start-up."""
-    from companion.cards import load_content
+    """Prompt cards, markers and debrief prompts, read and checked once; a ContentError or
+    PromptError stops start-up."""
+    from companion.content import load_content
 
     app.extensions["content"] = load_content(Path(app.instance_path) / "content")
 
 
 def register_extensions(app: Flask) -> None:
-    from companion import assets, auth, database, security, templating
+    from companion import assets, auth, database, security
     from companion.extensions import babel, csrf, db, htmx, migrate
 
     database.init_app(app)
@@ -66,22 +69,35 @@ def register_extensions(app: Flask) -> None:
     assets.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+
+
+def register_templating(app: Flask) -> None:
+    from companion import templating
+
     templating.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from companion import admin, auditlog, auth, capture, clients, debriefs, home, offline, reports
+def register_request_hooks(app: Flask) -> None:
+    """Before each request, in this order: a request id, refuse control characters, check
+    the session (expiry, idle lock), check the view's declared roles. After it: commit the
+    audit entries still pending, then add the security headers."""
+    from companion import access, audit, security
+    from companion.auth import sessions
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(auth.account_bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(clients.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(auditlog.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(debriefs.bp)
-    app.register_blueprint(capture.bp)
-    app.register_blueprint(offline.bp)
+    for hook in (security.assign_request_id, security.refuse_control_characters,
+                 sessions.check, access.check_request):
+        app.before_request(hook)
+    for hook in (security.add_headers, audit.commit_pending):  # Flask runs these last first
+        app.after_request(hook)
+
+
+def register_blueprints(app: Flask) -> None:
+    from companion import admin, auth, capture, clients, debriefs, home, offline, reports
+    from companion.audit.views import bp as audit_bp
+
+    for blueprint in (auth.bp, auth.account_bp, home.bp, clients.bp, admin.bp, audit_bp,
+                      reports.bp, debriefs.bp, capture.bp, offline.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

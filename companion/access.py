@@ -1,14 +1,29 @@
 """Who may use which view, and which records a user may see. Deny by default."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn
 
 from flask import Flask, abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import selectinload
 
 from companion import audit
 from companion.extensions import db, login_manager
-from companion.models import Assignment, Client
+from companion.models import (
+    Assignment,
+    Capture,
+    Client,
+    Meeting,
+    MeetingWorker,
+    Milestone,
+    Pair,
+    Team,
+    User,
+)
+
+if TYPE_CHECKING:
+    from companion.debriefs.shared import SharedMeeting
 
 PUBLIC = frozenset({"public"})
 ANY_ROLE = frozenset({"worker", "lead", "admin"})
@@ -53,7 +68,6 @@ def check_request():
         return login_manager.unauthorized()
     if current_user.role not in roles:
         audit.record("access.denied", request.endpoint)
-        db.session.commit()
         abort(403)
     return None
 
@@ -69,12 +83,90 @@ def visible_clients(user) -> Select:
     return query.where(false())
 
 
+def deny(subject: str) -> NoReturn:
+    """Refuse: audit the attempt and answer 404 (not found, or not yours to see)."""
+    audit.record("access.denied", subject)
+    abort(404)
+
+
 def load_client(client_id: int, action: str = "client.view") -> Client:
     """The client if the current user may see it, else 404; every read is audited."""
     client = db.session.scalar(visible_clients(current_user).where(Client.id == client_id))
     if client is None:
-        audit.record("access.denied", f"client:{client_id}")
-        db.session.commit()
-        abort(404)
+        deny(f"client:{client_id}")
     audit.record(action, f"client:{client.id}")
     return client
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting if the current worker took part in it, else 404."""
+    found = db.session.get(Meeting, meeting_id)
+    if found is None or all(w.user_id != current_user.id for w in found.workers):
+        deny(f"meeting:{meeting_id}")
+    return found
+
+
+def load_own_capture(capture_id: int) -> Capture:
+    """The capture if the current worker wrote it, else 404."""
+    capture = db.session.get(Capture, capture_id)
+    if capture is None or capture.author_id != current_user.id:
+        deny(f"capture:{capture_id}")
+    return capture
+
+
+def load_shared_meeting(meeting_id: int) -> "SharedMeeting":
+    """The shared meeting, or 404: it must be a two-worker meeting of a client the user may
+    see, the viewing worker must be one of the two, and must have saved their own capture."""
+    from companion.debriefs.shared import shared_meeting
+
+    meeting = db.session.scalar(
+        select(Meeting).options(selectinload(Meeting.workers).joinedload(MeetingWorker.user))
+        .where(Meeting.id == meeting_id)
+    )
+    if meeting is None:
+        deny(f"meeting:{meeting_id}")
+    load_client(meeting.client_id, action="debrief.view")
+    shared = shared_meeting(meeting, current_user)
+    if shared is None:
+        deny(f"meeting:{meeting_id}")  # not a pair's meeting, not theirs, or still blind
+    audit.record("debrief.view", f"meeting:{meeting.id}")
+    return shared
+
+
+def load_pair(pair_id: int) -> Pair:
+    """The pair if the current user is one of its workers or leads its team, else 404."""
+    pair = db.session.get(Pair, pair_id)
+    allowed = pair is not None and (
+        current_user.id in (pair.first_id, pair.second_id)
+        if current_user.role == "worker"
+        else pair.team_id == current_user.team_id
+    )
+    if not allowed:
+        deny(f"pair:{pair_id}")
+    audit.record("pair.view", f"pair:{pair.id}")
+    return pair
+
+
+def load_team(team_id: int | None) -> Team:
+    """The lead's own team, else 404: no one else gets its reports."""
+    if current_user.role != "lead" or team_id is None or current_user.team_id != team_id:
+        deny(f"team:{team_id}")
+    return db.session.get(Team, team_id)
+
+
+def load_milestone(client: Client, milestone_id: int) -> Milestone:
+    """One of the client's milestones (the client already loaded and audited), else 404."""
+    milestone = db.session.scalar(
+        select(Milestone).where(Milestone.id == milestone_id, Milestone.client_id == client.id)
+    )
+    if milestone is None:
+        deny(f"milestone:{milestone_id}")
+    return milestone
+
+
+def load_user(user_id: int) -> User:
+    """An account for the admin to manage, else 404."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        deny(f"user:{user_id}")
+    return user

@@ -1,22 +1,25 @@
-"""Flask CLI commands: accounts, teams, clients and the demo team."""
+"""Every Flask CLI command: accounts, teams, clients, the demo team, reports, retention."""
+
+import os
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from companion import audit, demo, reports, retention
+from companion import audit, demo, retention
 from companion.admin import operations
 from companion.extensions import db
 from companion.models import Client, Team, User
+from companion.reports import render
+from companion.reports.months import MonthError, parse_month
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_team, create_user, create_client, assign, seed_demo):
+    for command in (create_team, create_user, create_client, assign, seed_demo, report_cli,
+                    purge, audit_cli):
         app.cli.add_command(command)
-    app.cli.add_command(reports.report_cli)
-    app.cli.add_command(audit_cli)
-    retention.init_app(app)
 
 
 def _team(name: str | None) -> Team | None:
@@ -95,6 +98,46 @@ def seed_demo(if_empty):
         demo.seed()
         db.session.commit()
     click.echo(demo.logins_text())
+
+
+@click.group("report")
+def report_cli():
+    """Reports for team leads."""
+
+
+@report_cli.command("monthly")
+@click.option("--team", "team_name", required=True, help="Team name, as in the admin page.")
+@click.option("--month", required=True, help="YYYY-MM, for example 2026-10.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (readable by you only).")
+def monthly(team_name: str, month: str, out: Path):
+    """Write a team's monthly PDF summary; the generation is audited."""
+    team = db.session.scalar(select(Team).where(Team.name == team_name))
+    if team is None:
+        raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
+    try:
+        first = parse_month(month)
+    except MonthError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    pdf = render.monthly_report_pdf(team, first)
+    try:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pdf)
+    except OSError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    db.session.commit()
+    click.echo(f"{out}: {team.name}, {month}, {len(pdf) // 1024 + 1} KB")
+
+
+@click.command("purge")
+@click.option("--months", type=click.IntRange(min=1), help="Override RETENTION_MONTHS.")
+def purge(months):
+    """Delete captures older than the retention period; anonymous monthly figures stay."""
+    counts = retention.purge(months=months)
+    db.session.commit()
+    click.echo(", ".join(f"{count} {name} deleted" for name, count in counts.items()))
 
 
 audit_cli = AppGroup("audit", help="The audit log.")

@@ -1,13 +1,28 @@
-"""Settings read from the environment; a missing or malformed one stops start-up with one line."""
+"""The app's settings: defaults, then the environment; a missing or malformed setting stops
+start-up with one line naming it."""
 
 import hashlib
 import hmac
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TRUTHY = {"1", "true", "yes", "on"}
+
+DEFAULTS = {  # what the environment and a test's config may override
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # The 12-hour limit is checked on the server; an unchanged session is not signed again.
+    "SESSION_REFRESH_EACH_REQUEST": False,
+    "REMEMBER_COOKIE_DURATION": timedelta(0),
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "WTF_CSRF_SSL_STRICT": False,
+    "BABEL_DEFAULT_LOCALE": "en",
+}
 
 
 class ConfigError(RuntimeError):
@@ -96,4 +111,6 @@ def from_env(instance_path, env=None):
         "IDLE_LOCK_MINUTES": _int(env, "COMPANION_IDLE_LOCK_MINUTES", 15),
         "RETENTION_MONTHS": _int(env, "COMPANION_RETENTION_MONTHS", 24),
         "TIMEZONE": _timezone(env),
+        "DEMO_PASSWORD": env.get("COMPANION_DEMO_PASSWORD") or None,
+        "DEMO_PIN": env.get("COMPANION_DEMO_PIN") or "123456",
     }

@@ -25,10 +25,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from companion import access
-from companion.clients.queries import card_context
+from companion.clients.brief import card_context
 from companion.extensions import db
 from companion.models import Client
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 
 bp = Blueprint("offline", __name__)
 

@@ -3,19 +3,13 @@ keeping only each team-month's anonymous figures (MonthlyAggregate)."""
 
 from datetime import date
 
-import click
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import delete, select
 
-from companion import audit
+from companion import audit, content
+from companion.clock import local_now, month_start
 from companion.extensions import db
 from companion.models import Capture, Client, Debrief, Meeting, MonthlyAggregate, Team
-
-
-def cutoff(today: date, months: int) -> date:
-    """The first day of the month `months` before today's month: older records go."""
-    index = today.year * 12 + today.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _month_figures(team: Team, month: date) -> dict:
@@ -23,7 +17,7 @@ def _month_figures(team: Team, month: date) -> dict:
     from companion.reports.figures import monthly_figures
 
     data = queries.report_data(team, month)
-    return monthly_figures(data, current_app.extensions["content"].vocabulary).headline.to_dict()
+    return monthly_figures(data, content.current().vocabulary).headline.to_dict()
 
 
 def _keep_aggregates(old_meetings) -> None:
@@ -46,7 +40,7 @@ def _keep_aggregates(old_meetings) -> None:
 def purge(today: date | None = None, months: int | None = None) -> dict[str, int]:
     """Delete captures (notes, idempotency keys) and debriefs of meetings before the cutoff."""
     months = months or current_app.config["RETENTION_MONTHS"]
-    before = cutoff(today or date.today(), months)
+    before = month_start(today or local_now().date(), months)
     old_meetings = select(Meeting.id).where(Meeting.held_on < before)
     _keep_aggregates(old_meetings)
     counts = {
@@ -58,16 +52,3 @@ def purge(today: date | None = None, months: int | None = None) -> dict[str, int
     summary = " ".join(f"{name}:{count}" for name, count in counts.items())
     audit.record("retention.purged", f"before:{before.isoformat()} {summary}")
     return counts
-
-
-@click.command("purge")
-@click.option("--months", type=click.IntRange(min=1), help="Override RETENTION_MONTHS.")
-def purge_command(months):
-    """Delete captures older than the retention period; anonymous monthly figures stay."""
-    counts = purge(months=months)
-    db.session.commit()
-    click.echo(", ".join(f"{count} {name} deleted" for name, count in counts.items()))
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(purge_command)

@@ -1,4 +1,5 @@
-"""Request ids, the client address behind trusted proxies, and the security headers."""
+"""Request ids, the client address behind trusted proxies, and the security headers (the
+hooks are registered in order by `register_request_hooks`)."""
 
 import secrets
 
@@ -25,12 +26,9 @@ def init_app(app: Flask) -> None:
     proxies = app.config["PROXY_COUNT"]
     if proxies:  # only then is X-Forwarded-For trusted, and only that many hops of it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.before_request(_assign_request_id)
-    app.before_request(_refuse_control_characters)
-    app.after_request(_add_headers)
 
 
-def _assign_request_id() -> None:
+def assign_request_id() -> None:
     g.request_id = secrets.token_hex(8)
     # The user is looked up afresh for every request, even where a test shares one app context.
     g.pop("_login_user", None)
@@ -41,7 +39,7 @@ def _assign_request_id() -> None:
 _CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
 
 
-def _refuse_control_characters():
+def refuse_control_characters():
     lists = [*request.args.listvalues()]
     if request.method != "GET":
         lists += request.form.listvalues()
@@ -50,7 +48,7 @@ def _refuse_control_characters():
         abort(400)
 
 
-def _add_headers(response):
+def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint != "static" or current_user.is_authenticated:

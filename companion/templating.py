@@ -1,9 +1,57 @@
-"""Names the templates share: phase and part labels."""
+"""Everything templates share: domain labels, marker groups, team-clock filters."""
 
-from flask import Flask
+from functools import partial
 
-from companion.phases import PARTS, PHASES
+from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from companion import vocabulary
+from companion.clock import local_now, to_local
+
+MARKER_GROUP_TITLES = {
+    "readiness": _l("Readiness markers"),
+    "warning": _l("Warning signs"),
+    "move": _l("Moves used"),
+    "slip": _l("Don'ts that slipped"),
+}
+
+
+def marker_groups(marks) -> list[tuple[str, list[str]]]:
+    """Ticked marker labels by table (readiness, warning, move, slip), tables with none left
+    out; ids no longer in the vocabulary are skipped."""
+    by_id = current_app.extensions["content"].vocabulary.by_id
+    groups = []
+    for category, title in MARKER_GROUP_TITLES.items():
+        labels = [by_id[m].label for m in marks if m in by_id and by_id[m].category == category]
+        if labels:
+            groups.append((str(title), labels))
+    return groups
+
+
+def team_clock(moment):
+    """A stored UTC timestamp on the team's wall clock."""
+    return to_local(moment) if moment else moment
+
+
+def meeting_ago(day) -> str:
+    """How long ago a meeting day was, in words."""
+    days = (local_now().date() - day).days
+    if days <= 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(phase_label=PHASES.get, part_label=PARTS.get)
+    app.jinja_env.globals.update(
+        phase_label=partial(vocabulary.label, vocabulary.PHASES),
+        part_label=partial(vocabulary.label, vocabulary.PARTS),
+        attendance_label=partial(vocabulary.label, vocabulary.ATTENDANCE),
+        alliance_label=partial(vocabulary.label, vocabulary.ALLIANCE),
+        dimensions=vocabulary.DIMENSIONS,
+        marker_groups=marker_groups,
+    )
+    app.jinja_env.filters.update(team_clock=team_clock, meeting_ago=meeting_ago)

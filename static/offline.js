@@ -172,6 +172,7 @@
     row.dataset.key = item.key;
     row.dataset.action = item.action;
     row.querySelector("[data-slot=problem]").hidden = !problem;
+    row.querySelector("[data-slot=compare]").hidden = !item.detail;
     if (item.detail) { showDetail(row.querySelector("[data-slot=detail]"), item); }
     row.querySelector("[data-act=fix]").hidden = item.problem !== "invalid";
     row.querySelector(".actions").hidden = !item.problem;

@@ -32,6 +32,8 @@ def _postgres_answers() -> bool:
 
 
 ENGINES = ["sqlite", "postgresql"] if _postgres_answers() else ["sqlite"]
+if os.environ.get("COMPANION_TEST_ENGINES"):  # e.g. "sqlite" while iterating
+    ENGINES = [e for e in ENGINES if e in os.environ["COMPANION_TEST_ENGINES"].split(",")]
 
 
 @contextmanager

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from companion.capture import operations
+from companion.capture import operations, queries
 from companion.capture.validation import CaptureData, Rules, validate
-from companion.cards import load_content
+from companion.content import load_content
 from companion.extensions import db
 from companion.models import Assignment, Capture, Client, Debrief, Meeting, User
 
@@ -203,8 +203,8 @@ def test_naming_a_co_worker_adds_them_to_the_meeting(app, world):
         w1, w2, client = _people(world)
         saved = operations.save_capture(w1, client, _data(co_worker_id=w2.id), AMSTERDAM)
         assert {w.user_id for w in saved.capture.meeting.workers} == {w1.id, w2.id}
-        assert saved.capture.meeting in operations.uncaptured_meetings(w2)
-        assert saved.capture.meeting not in operations.uncaptured_meetings(w1)
+        assert saved.capture.meeting in queries.uncaptured_meetings(w2)
+        assert saved.capture.meeting not in queries.uncaptured_meetings(w1)
 
 
 def test_uncaptured_meetings_are_newest_first_and_only_for_assigned_clients(app, world):
@@ -212,19 +212,19 @@ def test_uncaptured_meetings_are_newest_first_and_only_for_assigned_clients(app,
         w1, w2, client = _people(world)
         old = db.session.get(Meeting, world.meetings["shared"])
         newer = operations.save_capture(w1, client, _data(co_worker_id=w2.id), AMSTERDAM)
-        assert operations.uncaptured_meetings(w2) == [newer.capture.meeting, old]
+        assert queries.uncaptured_meetings(w2) == [newer.capture.meeting, old]
         db.session.execute(Assignment.__table__.delete().where(Assignment.user_id == w2.id))
-        assert operations.uncaptured_meetings(w2) == []
+        assert queries.uncaptured_meetings(w2) == []
 
 
 def test_the_pair_partner_is_the_default_co_worker_only_when_assigned(app, world):
     with app.app_context():
         w1, w2, client = _people(world)
-        choices = operations.co_worker_choices(client.id, w1.id)
+        choices = queries.co_worker_choices(client.id, w1.id)
         assert choices == [w2]
-        assert operations.default_co_worker(w1.id, choices) == w2.id
+        assert queries.default_co_worker(w1.id, choices) == w2.id
         w3 = db.session.get(User, world.users["w3"])
-        assert operations.default_co_worker(w3.id, operations.co_worker_choices(
+        assert queries.default_co_worker(w3.id, queries.co_worker_choices(
             world.clients["w3_only"], w3.id)) is None
 
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from companion.cards import CONTENT_DIR, READINESS_IDS, WARNING_IDS, ContentError, load_content
-from companion.phases import EARLY_PHASES, PARTS, PHASES
+from companion.content import CONTENT_DIR, READINESS_IDS, WARNING_IDS, ContentError, load_content
+from companion.vocabulary import EARLY_PHASES, PARTS, PHASES
 
 EARLY_DONTS = {
     "early-no-offence-or-network",

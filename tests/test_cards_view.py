@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from companion.cards import ContentError, load_content
+from companion.content import ContentError, load_content
 from companion.extensions import db
 from companion.models import Client, Debrief
-from companion.phases import PARTS
+from companion.vocabulary import PARTS
 from tests import records
 from tests.conftest import make_app
 from tests.test_cards import EARLY_DONTS, prompt_toml, write_card
@@ -255,7 +255,7 @@ def test_open_warnings_of_the_latest_meeting_and_a_crisis_suggestion_show_above_
     brief = page[page.index('id="brief"'):page.index('id="card"')]
     assert "Warning:" in brief
     assert "Hostility or fury" in brief and "Distrust or paranoia" in brief
-    assert "Crisis card suggested: hostility in the meeting on" in brief
+    assert "Crisis card suggested: Hostility or fury in the meeting on" in brief
 
 
 def test_a_calm_latest_meeting_shows_no_warning(app, client, auth, world):

@@ -68,7 +68,7 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     auth.login("w1")
     page = page_of(client, world)
     assert "Suggested: open the crisis card" in page
-    assert "hostility in the meeting on" in page
+    assert "Hostility or fury in the meeting on" in page
     assert phase_of(app, world) == "first_meetings"
     response = client.post(url(world, "/suggestion/confirm"), data={"suggestion": "crisis:crisis"})
     assert response.status_code == 303
@@ -76,11 +76,11 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     change = fetch(app, select(PhaseChange))[0][0]
     assert (change.from_phase, change.to_phase) == ("first_meetings", "crisis")
     assert change.changed_by_id == world.users["w1"]
-    assert change.reason.startswith("Suggested: hostility in the meeting on")
+    assert change.reason.startswith("Suggested: Hostility or fury in the meeting on")
     decision = fetch(app, select(SuggestionDecision))[0][0]
     assert (decision.decision, decision.suggestion) == ("confirmed", "crisis:crisis")
     assert "phase.changed" in actions(app)
-    assert "Suggested: hostility" in page_of(client, world)  # in the phase history
+    assert "Suggested: Hostility or fury" in page_of(client, world)  # in the phase history
 
 
 def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_capture(
@@ -489,3 +489,15 @@ def test_the_timeline_offers_an_edit_link_on_your_own_recent_captures_only(
     auth.login("lead")
     page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
     assert "/edit" not in page
+
+
+def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, world):
+    """23:30 UTC on 30 November is already 1 December in Amsterdam."""
+    with app.app_context():
+        db.session.add(PhaseChange(
+            client_id=world.clients["shared"], from_phase="first_meetings", to_phase="change_work",
+            changed_at=datetime(2026, 11, 30, 23, 30), reason="late evening"))
+        db.session.commit()
+    auth.login("w1")
+    page = page_of(client, world)
+    assert "01 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from companion.cards import READINESS_IDS, WARNING_IDS
+from companion.content import READINESS_IDS, WARNING_IDS, PromptError, load_prompts
+from companion.content.debrief_prompts import SHIPPED
 from companion.debriefs import comparison
 from companion.debriefs.comparison import Disagreement, RatingRow, Seen, compare
 
@@ -104,7 +105,7 @@ def _category(marker):
 
 
 def test_each_kind_of_disagreement_has_its_own_prompt_with_the_words_filled_in():
-    prompts = comparison.load_prompts()
+    prompts = load_prompts()
     mine = seen({"change_talk_up"}, length=90, goals=5, attendance="held")
     theirs = seen({"hostility"}, length=40, goals=2, attendance="cut_short")
     texts = [comparison.prompt_for(d, prompts, _category, _label)
@@ -118,7 +119,7 @@ def test_each_kind_of_disagreement_has_its_own_prompt_with_the_words_filled_in()
 
 
 def test_warnings_and_readiness_markers_get_different_prompts():
-    prompts = comparison.load_prompts()
+    prompts = load_prompts()
     warning = comparison.prompt_for(Disagreement("only_mine", "distrust"), prompts, _category,
                                     _label)
     readiness = comparison.prompt_for(Disagreement("only_mine", "relaxed"), prompts, _category,
@@ -129,20 +130,20 @@ def test_warnings_and_readiness_markers_get_different_prompts():
 def test_a_prompts_file_missing_a_key_is_refused_with_its_name(tmp_path):
     path = tmp_path / "debrief_prompts.toml"
     path.write_text('rating = "Why?"\n')
-    with pytest.raises(comparison.PromptError, match="only_mine_readiness"):
-        comparison.load_prompts(path)
+    with pytest.raises(PromptError, match="only_mine_readiness"):
+        load_prompts(path)
 
 
 def test_a_prompts_file_with_an_unknown_key_is_refused(tmp_path):
     path = tmp_path / "debrief_prompts.toml"
-    text = comparison.PROMPTS_FILE.read_text() + 'surprise = "Boo"\n'
+    text = SHIPPED.read_text() + 'surprise = "Boo"\n'
     path.write_text(text)
-    with pytest.raises(comparison.PromptError, match="surprise"):
-        comparison.load_prompts(path)
+    with pytest.raises(PromptError, match="surprise"):
+        load_prompts(path)
 
 
 def test_a_prompts_file_that_is_not_toml_is_refused(tmp_path):
     path = tmp_path / "debrief_prompts.toml"
     path.write_text("rating = \n")
-    with pytest.raises(comparison.PromptError, match="cannot read"):
-        comparison.load_prompts(path)
+    with pytest.raises(PromptError, match="cannot read"):
+        load_prompts(path)

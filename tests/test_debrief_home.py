@@ -2,14 +2,14 @@
 
 from datetime import timedelta
 
-from companion.debriefs import operations
+from companion.debriefs import home
 from companion.extensions import db
 from companion.models import Debrief, User, utcnow
 from tests.debrief_support import add_capture
 
 
 def _home(world, username):
-    return operations.home_debriefs(db.session.get(User, world.users[username]))
+    return home.home_debriefs(db.session.get(User, world.users[username]))
 
 
 def test_a_partners_saved_capture_makes_the_debrief_wait_for_the_other(app, world):

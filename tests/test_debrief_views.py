@@ -64,7 +64,7 @@ def test_ratings_two_apart_are_marked_in_words_not_only_colour(client, auth, bot
 def test_attendance_and_length_disagreements_are_shown_with_a_prompt(client, auth, both_in):
     auth.login("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
-    assert "Attendance differs" in page and "w2: cut short" in page
+    assert "Attendance differs" in page and "w2: Cut short" in page
     assert "Length differs" in page and "You: 75 min · w2: 60 min" in page
     assert "You recorded 75 minutes, your partner 60." in page
     assert "6 things to talk about" in page  # 3 markers, goals, attendance, length

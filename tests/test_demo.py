@@ -23,7 +23,7 @@ def _snapshot(app):
 
 
 def test_seed_demo_twice_gives_the_same_data(app, runner, monkeypatch):
-    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "demo password 1")
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     before = _snapshot(app)
@@ -32,7 +32,7 @@ def test_seed_demo_twice_gives_the_same_data(app, runner, monkeypatch):
 
 
 def test_seed_demo_builds_the_teams_users_and_history(app, runner, monkeypatch):
-    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "demo password 1")
     result = runner.invoke(args=["seed-demo"])
     assert "worker1" in result.output and "demo password 1" in result.output
     with app.app_context():
@@ -55,7 +55,7 @@ def test_if_empty_leaves_an_existing_database_alone(app, runner, world):
 
 
 def test_demo_users_can_log_in(app, client, runner, monkeypatch):
-    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "demo password 1")
     runner.invoke(args=["seed-demo"])
     response = client.post("/login", data={"username": "worker1", "password": "demo password 1"})
     assert response.status_code == 303
@@ -65,7 +65,7 @@ def test_demo_users_can_log_in(app, client, runner, monkeypatch):
 def test_the_demo_looks_alive_captures_debriefs_agreement_and_a_waiting_debrief(
     app, client, runner, monkeypatch
 ):
-    monkeypatch.setenv("COMPANION_DEMO_PASSWORD", "demo password 1")
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "demo password 1")
     runner.invoke(args=["seed-demo"])
     with app.app_context():
         meetings = db.session.scalar(select(func.count()).select_from(Meeting))
@@ -90,7 +90,7 @@ def test_the_demo_looks_alive_captures_debriefs_agreement_and_a_waiting_debrief(
 
 PARTNER_VIEWS = """
 import random
-from companion.demo_captures import _partner_view
+from companion.demo.history import _partner_view
 marks = frozenset({"relaxed", "open_posture", "change_talk_up", "life_after_release",
                    "concrete_plans", "family_contact", "humour", "summarised"})
 print([sorted(_partner_view((marks, (3, 3, 3)), random.Random(i))[0]) for i in range(40)])

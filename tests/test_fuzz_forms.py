@@ -146,7 +146,7 @@ def test_a_script_canary_in_every_text_field_only_ever_shows_escaped(fuzz_app, m
                   for name, allowed in form.fields.items()}
         visitors[form.role].client.post(form.action, data=values)
     rendered = []
-    monkeypatch.setattr("companion.reports.operations.html_to_pdf",
+    monkeypatch.setattr("companion.reports.render.html_to_pdf",
                         lambda html, static: rendered.append(html) or b"%PDF-1.7")
     pages = []
     for visitor in visitors.values():

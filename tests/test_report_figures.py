@@ -6,7 +6,7 @@ from random import Random
 import pytest
 
 from companion import agreement
-from companion.cards import load_content
+from companion.content import load_content
 from companion.reports import charts
 from companion.reports.data import (
     CaptureRow,
@@ -20,7 +20,7 @@ from companion.reports.data import (
 )
 from companion.reports.figures import Headline, MeetingMarks, RatingPoint, monthly_figures, phase_at
 from companion.reports.months import MonthError, next_month, parse_month, previous_month
-from companion.reports.operations import format_minutes
+from companion.reports.render import format_minutes
 
 VOCABULARY = load_content().vocabulary
 OCTOBER = date(2026, 10, 1)

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import delete, select
 
 from companion import agreement, demo
-from companion.cards import load_content
-from companion.debriefs import operations
+from companion.content import load_content
+from companion.debriefs import pairs
 from companion.extensions import db
 from companion.models import (
     AuditEntry,
@@ -32,9 +32,9 @@ from companion.models import (
     Team,
     User,
 )
-from companion.phases import PHASES
 from companion.reports.figures import Headline
 from companion.reports.months import month_key, next_month, previous_month
+from companion.vocabulary import DIMENSIONS, PHASES
 from tests.browser.conftest import DEMO_PASSWORD
 from tests.conftest import make_app
 
@@ -99,7 +99,7 @@ def expected_headline(team_id: int, start: date, end: date) -> dict[str, object]
     attendance, phases = Counter(meetings), Counter(phase_of.values())
     figures = {
         "Held": attendance["held"], "Cut short": attendance["cut_short"],
-        "No-show": attendance["no_show"], "Cancelled": attendance["cancelled"],
+        "No-show": attendance["no_show"], "Cancelled by the institution": attendance["cancelled"],
         "All meetings": len(meetings), "All clients": len(phase_of),
         "Phase changes": len(in_month), "Crises opened": in_month.count("crisis"),
         "Captures made": len(delays), "Median delay": round(statistics.median(delays)),
@@ -128,10 +128,9 @@ def pdf_text(data: bytes) -> list[str]:
 def demo_app(tmp_path_factory):
     """The demo teams with captures for MONTH, a milestone, ratings and a purged month."""
     tmp = tmp_path_factory.mktemp("report")
-    app = make_app(f"sqlite:///{tmp / 'report.sqlite'}", tmp)
-    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+    app = make_app(f"sqlite:///{tmp / 'report.sqlite'}", tmp, DEMO_PASSWORD=DEMO_PASSWORD)
+    with app.app_context():
         db.create_all()
-        patch.setenv("COMPANION_DEMO_PASSWORD", DEMO_PASSWORD)
         demo.seed()
         team = db.session.scalar(select(Team).where(Team.name == "Demo team"))
         add_captures(team.id, MONTH, next_month(MONTH))
@@ -225,7 +224,7 @@ def test_pair_agreement_matches_the_pair_page(demo_app, demo_report):
     with demo_app.app_context():
         pair = db.session.scalars(select(Pair)).one()
         observed = [m.id for m in (*VOCABULARY.readiness, *VOCABULARY.warning)]
-        shared = operations.shared_marks(pair, MONTH, next_month(MONTH))
+        shared = pairs.shared_marks(pair, MONTH, next_month(MONTH))
         expected = agreement.overall_agreement(shared, observed)
     line = next(line for text in pages for line in text.splitlines()
                 if line.startswith("worker1 & worker2"))
@@ -283,3 +282,16 @@ def test_the_demo_lead_is_the_only_demo_user_who_gets_the_report(demo_app):
         client.post("/login", data={"username": name, "password": DEMO_PASSWORD})
         response = client.get(f"/reports/{demo_app.config['DEMO_TEAM_ID']}/2026-10.pdf")
         assert response.status_code in (403, 404), name
+
+
+def test_the_client_page_and_the_pdf_name_the_five_dimensions_alike(demo_app, demo_report):
+    """One vocabulary: the words of the client page's ratings table are those of the PDF."""
+    _, pages = demo_report
+    pdf = " ".join(" ".join(page.split()) for page in pages)
+    with demo_app.app_context():
+        rated = db.session.scalar(select(DimensionRating.client_id).join(Client).where(
+            Client.team_id == demo_app.config["DEMO_TEAM_ID"],
+            DimensionRating.month == month_key(MONTH)).limit(1))
+    page = _lead_client(demo_app).get(f"/clients/{rated}").get_data(as_text=True)
+    for label in DIMENSIONS.values():
+        assert str(label) in page and str(label) in pdf, label

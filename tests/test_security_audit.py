@@ -96,3 +96,39 @@ def test_logs_and_audit_never_hold_passwords_codes_pins_cookies_or_notes(
     for canary in ("wrong password canary", PASSWORD, "canary pw 42", code, PIN, cookie,
                    secret, CANARY_NOTE):
         assert canary not in logged, canary
+
+
+def test_a_view_that_forgets_to_commit_still_leaves_its_read_in_the_trail(app, client, auth, world):
+    """Audited reads are committed at the end of the request, not by each view."""
+    from companion import access
+
+    @access.allow("worker")
+    def forgetful(client_id: int):
+        access.load_client(client_id)
+        return "read"
+
+    app.add_url_rule("/test/forgetful/<int:client_id>", "forgetful", forgetful)
+    auth.login("w1")
+    assert client.get(f"/test/forgetful/{world.clients['shared']}").data == b"read"
+    assert client.get(f"/test/forgetful/{world.clients['other_team']}").status_code == 404
+    trail = [(e.action, e.subject) for e in _entries(app)]
+    assert ("client.view", f"client:{world.clients['shared']}") in trail
+    assert ("access.denied", f"client:{world.clients['other_team']}") in trail
+
+
+def test_a_refused_request_writes_its_audit_entry_but_nothing_half_done(app, client, auth, world):
+    from companion import access, audit
+    from companion.models import Client
+
+    @access.allow("worker")
+    def half_done(client_id: int):
+        access.load_client(client_id).code = "K-999"  # changed, then refused without a commit
+        audit.record("test.refused", f"client:{client_id}")
+        return "no", 409
+
+    app.add_url_rule("/test/half-done/<int:client_id>", "half_done", half_done)
+    auth.login("w1")
+    assert client.get(f"/test/half-done/{world.clients['shared']}").status_code == 409
+    assert "test.refused" in [e.action for e in _entries(app)]
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).code != "K-999"

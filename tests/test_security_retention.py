@@ -4,14 +4,15 @@ from datetime import date, time
 
 from sqlalchemy import func, select
 
+from companion.clock import month_start
 from companion.extensions import db
 from companion.models import AuditEntry, Capture, Meeting, MonthlyAggregate
-from companion.retention import cutoff, purge
+from companion.retention import purge
 
 
 def test_the_cutoff_is_the_first_of_the_month_so_many_months_back():
-    assert cutoff(date(2026, 3, 15), 24) == date(2024, 3, 1)
-    assert cutoff(date(2026, 1, 2), 1) == date(2025, 12, 1)
+    assert month_start(date(2026, 3, 15), 24) == date(2024, 3, 1)
+    assert month_start(date(2026, 1, 2), 1) == date(2025, 12, 1)
 
 
 def _capture(meeting_id, author_id, key, held_on):

@@ -88,16 +88,14 @@ def pair_workers(first: User, second: User) -> Pair:
         raise AdminError("A pair is two different workers.")
     if first.role != "worker" or second.role != "worker" or first.team_id != second.team_id:
         raise AdminError("A pair is two workers of the same team.")
-    low, high = sorted((first, second), key=lambda user: user.id)
-    existing = db.session.scalar(
-        select(Pair).where(Pair.first_id == low.id, Pair.second_id == high.id)
-    )
+    existing = db.session.scalar(Pair.of(first.id, second.id))
     if existing:
         return existing
-    pair = Pair(team_id=low.team_id, first=low, second=high)
+    low, high = Pair.ordered(first.id, second.id)
+    pair = Pair(team_id=first.team_id, first_id=low, second_id=high)
     db.session.add(pair)
     db.session.flush()
-    audit.record("pair.created", f"user:{low.id} user:{high.id}")
+    audit.record("pair.created", f"user:{low} user:{high}")
     return pair
 
 

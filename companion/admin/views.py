@@ -1,6 +1,6 @@
 """Admin screens: one page of lists and small forms, each form posting to its own action."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -139,9 +139,7 @@ def create_pair():
 
 
 def _account_action(user_id: int, action, message: str):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = access.load_user(user_id)
     if user.id == current_user.id:
         flash(_("You cannot do that to your own account here."))
         return redirect(url_for("admin.index"), 303)

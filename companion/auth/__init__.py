@@ -10,8 +10,7 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from companion import access
-    from companion.auth import sessions, throttle
+    from companion.auth import throttle
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -19,8 +18,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.login_message = _l("Please sign in.")
     throttle.init_app(app)
-    app.before_request(sessions.check)
-    app.before_request(access.check_request)
 
 
 @login_manager.user_loader

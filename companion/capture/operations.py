@@ -1,4 +1,4 @@
-"""Saving and editing captures, and finding the meetings a worker has not captured yet.
+"""Saving and editing captures.
 
 Saving is idempotent: the form's key is unique in the database, so a repeated post (double
 tap, retry, a phone's queue resending) finds the capture the first one stored instead of making
@@ -11,32 +11,25 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from companion import audit
+from companion.capture.queries import capture_for_key, capture_of, debrief_closed
 from companion.capture.receipts import same_content
 from companion.capture.validation import CaptureData
-from companion.clock import local_now
 from companion.extensions import db
 from companion.models import (
-    Assignment,
     Capture,
     Client,
     Debrief,
     Meeting,
     MeetingWorker,
-    Pair,
     User,
     utcnow,
 )
 
 EDIT_WINDOW = timedelta(hours=48)
-UNCAPTURED_SHOWN = 20
-# Meetings older than this are not offered for capture any more: the list a worker sees stays
-# about the last weeks, and finding it costs the same whatever the history (an index range).
-UNCAPTURED_LOOKBACK_DAYS = 60
 
 
 class CaptureConflict(Exception):
@@ -87,21 +80,6 @@ def can_edit(capture: Capture, now: datetime | None = None) -> bool:
     """Within 48 hours of recording, and not after the meeting's debrief was closed (a closed
     comparison is history that both workers agreed on)."""
     return within_edit_window(capture, now) and not debrief_closed(capture.meeting_id)
-
-
-def debrief_closed(meeting_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(
-        Debrief.meeting_id == meeting_id, Debrief.closed_at.is_not(None)))))
-
-
-def capture_for_key(key: str) -> Capture | None:
-    return db.session.scalar(select(Capture).where(Capture.idempotency_key == key))
-
-
-def capture_of(meeting_id: int, author_id: int) -> Capture | None:
-    return db.session.scalar(
-        select(Capture).where(Capture.meeting_id == meeting_id, Capture.author_id == author_id)
-    )
 
 
 def save_capture(author: User, client: Client, data: CaptureData, zone: ZoneInfo,
@@ -168,56 +146,6 @@ def edit_capture(capture: Capture, data: CaptureData, editor: User, zone: ZoneIn
         capture.edited_after_compare_at = now
     audit.record("capture.edited", f"capture:{capture.id}", user=editor)
     return capture
-
-
-def uncaptured_meetings(user: User, client_id: int | None = None,
-                        limit: int = UNCAPTURED_SHOWN) -> list[Meeting]:
-    """Meetings of the last UNCAPTURED_LOOKBACK_DAYS that `user` took part in, with a client
-    still assigned to them, and no capture of theirs yet; newest first. One statement."""
-    captured = exists().where(Capture.meeting_id == Meeting.id, Capture.author_id == user.id)
-    assigned = select(Assignment.client_id).where(Assignment.user_id == user.id)
-    query = (
-        select(Meeting)
-        .options(joinedload(Meeting.client))
-        .join(MeetingWorker, and_(MeetingWorker.meeting_id == Meeting.id,
-                                  MeetingWorker.user_id == user.id))
-        .where(Meeting.client_id.in_(assigned), ~captured,
-               Meeting.held_on >= local_now().date() - timedelta(days=UNCAPTURED_LOOKBACK_DAYS))
-        .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(limit)
-    )
-    if client_id is not None:
-        query = query.where(Meeting.client_id == client_id)
-    return list(db.session.scalars(query))
-
-
-def co_worker_choices(client_id: int, author_id: int) -> list[User]:
-    """The other active workers assigned to the client: who may be named as co-worker."""
-    return list(db.session.scalars(
-        select(User).join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.client_id == client_id, User.id != author_id,
-               User.role == "worker", User.active.is_(True))
-        .order_by(User.username)
-    ))
-
-
-def default_co_worker(author_id: int, choices: list[User],
-                      meeting: Meeting | None = None) -> int | None:
-    """The meeting's other worker if there is one, else the author's pair partner, if either
-    is assigned to the client."""
-    allowed = {user.id for user in choices}
-    if meeting is not None:
-        others = [w.user_id for w in meeting.workers if w.user_id in allowed]
-        return others[0] if others else None
-    partners = db.session.execute(
-        select(Pair.first_id, Pair.second_id)
-        .where(or_(Pair.first_id == author_id, Pair.second_id == author_id))
-    ).all()
-    for first, second in partners:
-        partner = second if first == author_id else first
-        if partner in allowed:
-            return partner
-    return None
 
 
 def _replay(existing: Capture, author: User, client: Client, data: CaptureData) -> Saved:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
-from companion.cards import CATEGORIES, Vocabulary
+from companion.content import CATEGORIES, Vocabulary
 from companion.models.base import ATTENDANCE
 
 RATINGS = ("rating_goals", "rating_tasks", "rating_bond")

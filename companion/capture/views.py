@@ -4,35 +4,22 @@ A plain POST answers with a 303 to the client page; an htmx POST with the "saved
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from companion import access, audit, offline
-from companion.capture import forms, operations, receipts
+from companion import access, content, offline
+from companion.capture import operations, prefill, queries, receipts
 from companion.capture.validation import Rules, validate
-from companion.cards import Vocabulary, load_content
 from companion.clock import local_now, team_zone
-from companion.extensions import db, htmx
+from companion.content import Vocabulary
+from companion.extensions import db
 from companion.models import Capture, Client, Meeting, User
+from companion.rendering import page_or_fragment, render_fragment, see_other, wants_fragment
 
 bp = Blueprint("capture", __name__)
 
-ATTENDANCE_LABELS = {
-    "held": _l("Held"),
-    "cut_short": _l("Cut short"),
-    "no_show": _l("No-show"),
-    "cancelled": _l("Cancelled by the institution"),
-}
-GROUP_TITLES = {
-    "readiness": _l("Readiness markers"),
-    "warning": _l("Warning signs"),
-    "move": _l("Moves used"),
-    "slip": _l("Don'ts that slipped"),
-}
 
 
 @dataclass
@@ -63,93 +50,69 @@ class Screen:
         )
 
 
-def vocabulary() -> Vocabulary:
-    """The marker vocabulary, read once per app."""
-    content = current_app.extensions.get("content")
-    if content is None:
-        content = load_content(Path(current_app.instance_path) / "content")
-        current_app.extensions["content"] = content
-    return content.vocabulary
-
-
-@bp.app_template_global()
-def attendance_label(attendance: str) -> str:
-    return str(ATTENDANCE_LABELS.get(attendance, attendance))
-
-
-@bp.app_template_global()
-def marker_groups(marks: list[str]) -> list[tuple[str, list[str]]]:
-    """Ticked marker labels by table (readiness, warning, move, slip), tables with none left out;
-    ids no longer in the vocabulary are skipped."""
-    by_id = vocabulary().by_id
-    groups = []
-    for category, title in GROUP_TITLES.items():
-        labels = [by_id[m].label for m in marks if m in by_id and by_id[m].category == category]
-        if labels:
-            groups.append((str(title), labels))
-    return groups
-
-
 @bp.route("/clients/<int:client_id>/capture", methods=["GET", "POST"])
 @access.allow("worker")
 def new(client_id: int):
     client = access.load_client(client_id, "capture.form")
-    co_workers = operations.co_worker_choices(client.id, current_user.id)
-    pending = [] if offline.packing() else operations.uncaptured_meetings(
-        current_user, client.id, limit=3)
+    co_workers = queries.co_worker_choices(client.id, current_user.id)
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
-                    pending=pending)
+                    pending=[] if offline.packing() else queries.uncaptured_meetings(
+                        current_user, client.id, limit=3))
     if request.method == "POST":
         return _save(screen)
-    partner = operations.default_co_worker(current_user.id, co_workers)
-    return _show(screen, forms.for_new(client.id, team_zone(), partner))
+    partner = queries.default_co_worker(current_user.id, co_workers)
+    return _show(screen, prefill.for_new(client.id, team_zone(), partner))
 
 
 @bp.route("/meetings/<int:meeting_id>/capture", methods=["GET", "POST"])
 @access.allow("worker")
 def meeting(meeting_id: int):
-    found = _load_meeting(meeting_id)
+    found = access.load_meeting(meeting_id)
     client = access.load_client(found.client_id, "capture.form")
-    existing = operations.capture_of(found.id, current_user.id)
+    existing = queries.capture_of(found.id, current_user.id)
     if existing is not None:
         flash(_("You have already captured this meeting."))
-        return redirect(url_for(".edit", capture_id=existing.id), 303)
-    co_workers = operations.co_worker_choices(client.id, current_user.id)
+        return see_other(url_for(".edit", capture_id=existing.id))
+    co_workers = queries.co_worker_choices(client.id, current_user.id)
     screen = Screen(client=client, action=url_for(".meeting", meeting_id=found.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:{found.id}",
                     co_workers=co_workers, meeting=found)
     if request.method == "POST":
         return _save(screen)
-    partner = operations.default_co_worker(current_user.id, co_workers, found)
-    return _show(screen, forms.for_meeting(found, partner))
+    partner = queries.default_co_worker(current_user.id, co_workers, found)
+    return _show(screen, prefill.for_meeting(found, partner))
 
 
 @bp.route("/captures/<int:capture_id>/edit", methods=["GET", "POST"])
 @access.allow("worker")
 def edit(capture_id: int):
-    capture = _load_own_capture(capture_id)
+    capture = access.load_own_capture(capture_id)
     client = access.load_client(capture.meeting.client_id, "capture.view")
     if not operations.can_edit(capture):
         return _read_only(capture, client, 403 if request.method == "POST" else 200)
     screen = Screen(client=client, action=url_for(".edit", capture_id=capture.id),
                     draft_key=f"{current_user.id}:edit:{capture.id}", meeting=capture.meeting,
                     capture=capture,
-                    co_workers=operations.co_worker_choices(client.id, current_user.id))
+                    co_workers=queries.co_worker_choices(client.id, current_user.id))
     if request.method == "GET":
-        return _show(screen, forms.for_capture(capture))
-    data, errors = validate(request.form, screen.rules(vocabulary()))
+        return _show(screen, prefill.for_capture(capture))
+    return _save_edit(screen)
+
+
+def _save_edit(screen: Screen):
+    data, errors = validate(request.form, screen.rules(content.current().vocabulary))
     if errors:
-        return _show(screen, forms.from_form(request.form), errors, 422)
-    operations.edit_capture(capture, data, current_user, team_zone())
+        return _show(screen, prefill.from_form(request.form), errors, 422)
+    operations.edit_capture(screen.capture, data, current_user, team_zone())
     db.session.commit()
-    return _answer_saved(capture, _("Changes saved."))
+    return _answer_saved(screen.capture, _("Changes saved."))
 
 
 def _save(screen: Screen):
-    data, errors = validate(request.form, screen.rules(vocabulary()))
+    data, errors = validate(request.form, screen.rules(content.current().vocabulary))
     if errors:
-        return _show(screen, forms.from_form(request.form), errors, 422)
+        return _show(screen, prefill.from_form(request.form), errors, 422)
     try:
         saved = operations.save_capture(current_user, screen.client, data, team_zone(),
                                         screen.meeting)
@@ -158,7 +121,7 @@ def _save(screen: Screen):
         return _two_versions(screen, conflict)
     except operations.CaptureConflict as conflict:
         db.session.rollback()
-        return _show(screen, forms.from_form(request.form), {"form": str(conflict)}, 409,
+        return _show(screen, prefill.from_form(request.form), {"form": str(conflict)}, 409,
                      existing=conflict.existing)
     message = _("Capture saved.") if saved.created else _("Capture saved (it had already arrived).")
     return _answer_saved(saved.capture, message)
@@ -169,11 +132,12 @@ def _answer_saved(capture: Capture, message: str):
     receipt = {"X-Capture-Receipt": receipts.receipt(capture, zone)}
     received = _("Received %(time)s, ref %(ref)s", ref=receipts.ref(capture.idempotency_key),
                  time=receipts.received_at(capture, zone).strftime("%H:%M"))
-    if _wants_fragment():
-        return render_template("capture/_saved.html", capture=capture, message=message,
-                               received=received, client=capture.meeting.client), 200, receipt
-    flash(f"{message} {received}.", f"saved:{capture.idempotency_key}")
-    response = redirect(url_for("clients.show", client_id=capture.meeting.client_id), 303)
+    if wants_fragment():
+        response = render_fragment("capture/_saved.html", capture=capture, message=message,
+                                   received=received, client=capture.meeting.client)
+    else:
+        flash(f"{message} {received}.", f"saved:{capture.idempotency_key}")
+        response = see_other(url_for("clients.show", client_id=capture.meeting.client_id))
     response.headers.update(receipt)
     return response
 
@@ -185,57 +149,27 @@ def _two_versions(screen: Screen, conflict: operations.ChangedResend):
                "ref": receipts.ref(existing.idempotency_key),
                "received": receipts.received_at(existing, team_zone()),
                "can_edit": operations.can_edit(existing)}
-    if _wants_fragment():
-        return render_template("capture/_conflict.html", **context), 409
-    return _show(screen, forms.from_form(request.form), {}, 409, conflict=context)
+    if wants_fragment():
+        return render_fragment("capture/_conflict.html", 409, **context)
+    return _show(screen, prefill.from_form(request.form), {}, 409, conflict=context)
 
 
 def _show(screen: Screen, values: dict, errors: dict | None = None, status: int = 200,
           existing: Capture | None = None, conflict: dict | None = None):
-    db.session.commit()  # the audited read
     errors = errors or {}
-    words = vocabulary()
+    words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
-    template = "capture/_form.html" if _wants_fragment() else "capture/form.html"
-    page = render_template(template, screen=screen, values=values, errors=errors,
-                           vocabulary=words, existing=existing, conflict=conflict,
-                           practice_open=bool(errors.keys() & {"move", "slip"}
-                                              or values["marks"] & practice),
-                           today=local_now().date())
-    return page, status
+    return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
+                            values=values, errors=errors, vocabulary=words, existing=existing,
+                            conflict=conflict,
+                            practice_open=bool(errors.keys() & {"move", "slip"}
+                                               or values["marks"] & practice),
+                            today=local_now().date())
 
 
 def _read_only(capture: Capture, client: Client, status: int):
-    db.session.commit()
-    template = "capture/_summary.html" if _wants_fragment() else "capture/view.html"
-    page = render_template(template, capture=capture, client=client, vocabulary=vocabulary(),
-                           closed=True, refused=status == 403,
-                           debrief_closed=operations.debrief_closed(capture.meeting_id))
-    return page, status
-
-
-def _wants_fragment() -> bool:
-    """An htmx request from the capture form itself, not a boosted navigation."""
-    return bool(htmx) and not htmx.boosted
-
-
-def _load_meeting(meeting_id: int) -> Meeting:
-    """The meeting if the current worker took part in it, else 404."""
-    found = db.session.get(Meeting, meeting_id)
-    if found is None or all(w.user_id != current_user.id for w in found.workers):
-        _deny(f"meeting:{meeting_id}")
-    return found
-
-
-def _load_own_capture(capture_id: int) -> Capture:
-    """The capture if the current worker wrote it, else 404."""
-    capture = db.session.get(Capture, capture_id)
-    if capture is None or capture.author_id != current_user.id:
-        _deny(f"capture:{capture_id}")
-    return capture
-
-
-def _deny(subject: str):
-    audit.record("access.denied", subject)
-    db.session.commit()
-    abort(404)
+    return page_or_fragment("capture/view.html", "capture/_summary.html", status,
+                            capture=capture, client=client,
+                            vocabulary=content.current().vocabulary, closed=True,
+                            refused=status == 403,
+                            debrief_closed=queries.debrief_closed(capture.meeting_id))

@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from companion.clients.operations import DIMENSIONS, MAX_REASON
-from companion.phases import PHASES
+from companion.vocabulary import PHASES
 
 SCORES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 

@@ -14,8 +14,8 @@ from companion.models import (
     utcnow,
 )
 from companion.models.base import MILESTONE_STATUSES
-from companion.phases import PHASES
 from companion.suggestions import Suggestion
+from companion.vocabulary import PHASES
 
 DIMENSIONS = {
     "radicalisation": "Radicalisation",

@@ -3,31 +3,25 @@
 Workers change the phase, milestones and ratings of their clients; leads only read.
 """
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from companion import access
 from companion.capture.operations import EDIT_WINDOW
-from companion.clients import forms, operations, queries
+from companion.clients import brief, forms, operations, queries
 from companion.clients.operations import ClientError
 from companion.clock import local_now
-from companion.extensions import db, htmx
-from companion.models import Milestone, utcnow
-from companion.phases import PARTS
+from companion.extensions import db
+from companion.models import utcnow
+from companion.rendering import render_fragment, see_other, wants_fragment
+from companion.vocabulary import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
 
 
-def wants_fragment() -> bool:
-    """An htmx request for a fragment (not a boosted link or a history restore)."""
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 def render_page(client, part: str = "beginning", status: int = 200, **forms_and_errors):
-    db.session.commit()  # the audit entry of this read; before loading, so nothing expires
     context = queries.client_page(client, current_user, part)
     context |= {
         "phase_form": forms.PhaseForm(formdata=None),
@@ -45,7 +39,7 @@ def rating_form(ratings, today) -> forms.RatingForm:
 
 
 def back_to(client):
-    return redirect(url_for("clients.show", client_id=client.id), code=303)
+    return see_other(url_for("clients.show", client_id=client.id))
 
 
 @bp.get("/<int:client_id>")
@@ -61,8 +55,7 @@ def card(client_id: int, part: str):
         abort(404)
     client = access.load_client(client_id)
     if wants_fragment():
-        db.session.commit()
-        return render_template("clients/_card.html", **queries.card_context(client, part))
+        return render_fragment("clients/_card.html", **brief.card_context(client, part))
     return render_page(client, part)
 
 
@@ -73,7 +66,7 @@ def decide(client_id: int, decision: str):
         abort(404)
     client = access.load_client(client_id)
     form = forms.DecisionForm()
-    seen = queries.suggestion_for(client, current_user)
+    seen = brief.suggestion_for(client, current_user)
     if not form.validate() or seen is None or not seen.actionable \
             or seen.key != form.suggestion.data:
         message = _("The suggestion has changed since you saw it. Look at it again.")
@@ -115,11 +108,7 @@ def add_milestone(client_id: int):
 @access.allow("worker")
 def update_milestone(client_id: int, milestone_id: int):
     client = access.load_client(client_id)
-    milestone = db.session.scalar(
-        select(Milestone).where(Milestone.id == milestone_id, Milestone.client_id == client.id)
-    )
-    if milestone is None:
-        abort(404)
+    milestone = access.load_milestone(client, milestone_id)
     form = forms.MilestoneStatusForm()
     if not form.validate():
         return render_page(client, status=400, milestone_error=_("Choose reached or dropped."))

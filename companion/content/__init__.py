@@ -1,1 +1,29 @@
-"""Prompt cards and capture vocabulary as data (TOML); read by companion.cards."""
+"""Prompt cards, the marker vocabulary and debrief prompts: data files read once at start-up.
+
+The TOML files sit in this folder; `loader` reads and checks them, `current()` is the one way
+the rest of the app reaches them.
+"""
+
+from flask import current_app
+
+from companion.content.debrief_prompts import PROMPT_KEYS, PromptError, load_prompts
+from companion.content.entries import Card, Content, Marker, Prompt, Vocabulary
+from companion.content.loader import (
+    CATEGORIES,
+    CONTENT_DIR,
+    READINESS_IDS,
+    WARNING_IDS,
+    ContentError,
+    load_content,
+)
+
+__all__ = [
+    "CATEGORIES", "CONTENT_DIR", "PROMPT_KEYS", "READINESS_IDS", "WARNING_IDS", "Card", "Content",
+    "ContentError", "Marker", "Prompt", "PromptError", "Vocabulary", "current", "load_content",
+    "load_prompts",
+]
+
+
+def current() -> Content:
+    """The app's content, loaded by the factory (`register_content`)."""
+    return current_app.extensions["content"]

@@ -1,20 +1,14 @@
 """Comparing two captures of one meeting: plain data in, plain data out, no request."""
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-RATING_DIMENSIONS = ("goals", "tasks", "bond")
+from companion.vocabulary import ALLIANCE
+
+RATING_DIMENSIONS = tuple(ALLIANCE)
 RATING_GAP = 2  # ratings this far apart or more are highlighted and discussed
 LENGTH_GAP_MINUTES = 10  # lengths this far apart or more count as a disagreement
-PROMPTS_FILE = Path(__file__).resolve().parent.parent / "content" / "debrief_prompts.toml"
-PROMPT_KEYS = (
-    "only_mine_readiness", "only_theirs_readiness", "only_mine_warning", "only_theirs_warning",
-    "rating", "attendance", "length",
-)
-MAX_PROMPT = 160
 _PLACEHOLDER = re.compile(r"\{(marker|dimension|mine|theirs)\}")
 
 
@@ -119,29 +113,6 @@ def compare(mine: Seen, theirs: Seen, observed: Iterable[str]) -> Comparison:
         ),
         length=length,
     )
-
-
-class PromptError(Exception):
-    """The prompts file cannot be used; the message says why."""
-
-
-def load_prompts(path: Path = PROMPTS_FILE) -> dict[str, str]:
-    """The discussion prompts by key, every key present, none too long."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PromptError(f"{path.name}: cannot read: {exc}") from exc
-    unknown = set(data) - set(PROMPT_KEYS)
-    if unknown:
-        raise PromptError(f"{path.name}: unknown keys {sorted(unknown)}")
-    for key in PROMPT_KEYS:
-        text = data.get(key)
-        if not isinstance(text, str) or not text.strip():
-            raise PromptError(f"{path.name}: {key!r} must be non-empty text")
-        if len(text) > MAX_PROMPT:
-            raise PromptError(f"{path.name}: {key!r} is longer than {MAX_PROMPT} characters")
-    return {key: " ".join(data[key].split()) for key in PROMPT_KEYS}
 
 
 def prompt_for(

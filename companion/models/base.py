@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Enum
 
+from companion import vocabulary
+
 
 def utcnow() -> datetime:
     """Naive UTC now: every stored timestamp is UTC without a zone."""
@@ -16,6 +18,6 @@ def choice(name: str, *values: str) -> Enum:
 
 
 ROLES = ("worker", "lead", "admin")
-ATTENDANCE = ("held", "cut_short", "no_show", "cancelled")
+ATTENDANCE = tuple(vocabulary.ATTENDANCE)
 ASSIGNMENT_ROLES = ("lead_worker", "co_worker")
 MILESTONE_STATUSES = ("open", "reached", "dropped")

@@ -14,7 +14,7 @@ from companion.models.base import (
     utcnow,
 )
 from companion.models.people import Team, User
-from companion.phases import PHASES
+from companion.vocabulary import PHASES
 
 PHASE = choice("phase", *PHASES)
 

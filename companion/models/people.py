@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from companion.extensions import db
@@ -86,6 +86,17 @@ class Pair(db.Model):
 
     first: Mapped[User] = relationship(foreign_keys=[first_id])
     second: Mapped[User] = relationship(foreign_keys=[second_id])
+
+    @staticmethod
+    def ordered(first_id: int, second_id: int) -> tuple[int, int]:
+        """The two ids in stored order (ck_pairs_ordered: the lower id first)."""
+        return (first_id, second_id) if first_id < second_id else (second_id, first_id)
+
+    @classmethod
+    def of(cls, first_id: int, second_id: int):
+        """The statement finding the pair these two workers form, whichever is named first."""
+        low, high = cls.ordered(first_id, second_id)
+        return select(cls).where(cls.first_id == low, cls.second_id == high)
 
     def partner_of(self, user: User) -> User:
         return self.second if user.id == self.first_id else self.first

@@ -1,6 +1,5 @@
 """Monthly PDF summaries for team leads, from the web and from the command line."""
 
-from companion.reports.cli import report_cli
 from companion.reports.views import bp
 
-__all__ = ["bp", "report_cli"]
+__all__ = ["bp"]

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from companion.cards import Vocabulary
+from companion.content import Vocabulary
 from companion.reports.data import (
     CaptureRow,
     ClientRow,
@@ -13,6 +13,7 @@ from companion.reports.data import (
     ReportData,
 )
 from companion.reports.months import month_key, previous_month
+from companion.vocabulary import ALLIANCE
 
 FIRST_PHASE = "before_first_meeting"
 
@@ -146,7 +147,7 @@ def counts(counter: Counter, markers, keep_zero: bool) -> tuple[Count, ...]:
 def _rating_point(held_on: date, captures: list[CaptureRow]) -> RatingPoint | None:
     """The mean alliance ratings of one meeting's captures, or None if nobody rated it."""
     means = {}
-    for part in ("goals", "tasks", "bond"):
+    for part in ALLIANCE:
         values = [getattr(c, part) for c in captures if getattr(c, part) is not None]
         means[part] = sum(values) / len(values) if values else None
     if all(value is None for value in means.values()):

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup
 
 from companion.reports.blocks import MeetingMarks, RatingPoint
+from companion.vocabulary import TOOK_PLACE
 
 INK, GREY, LIGHT = "#111", "#666", "#bbb"
 CELL, STRIP_HEIGHT, BASELINE = 30, 72, 42
@@ -170,7 +171,7 @@ def marker_strip(meetings: Sequence[MeetingMarks], label: str) -> Markup:
         if meeting.warnings:
             warnings.append(_striped(x - 9, BASELINE, 7, 3 * meeting.warnings))
             labels.append((x + 4, BASELINE + 8, meeting.warnings))
-        if not meeting.captured and meeting.attendance in ("held", "cut_short"):
+        if not meeting.captured and meeting.attendance in TOOK_PLACE:
             labels.append((x, BASELINE - 4, "?"))
         labels.append((x, STRIP_HEIGHT - 2, meeting.held_on.day))
     texts = _labels(labels)

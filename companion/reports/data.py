@@ -6,6 +6,8 @@ Free-text notes and next steps are deliberately absent: the query never loads th
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from companion import vocabulary
+
 
 @dataclass(frozen=True)
 class ClientRow:
@@ -50,7 +52,7 @@ class MilestoneRow:
     reached_on: date
 
 
-DIMENSIONS = ("radicalisation", "extremist_activity", "crime", "marginalisation", "mental_health")
+DIMENSIONS = tuple(vocabulary.DIMENSIONS)
 
 
 @dataclass(frozen=True)

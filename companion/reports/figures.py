@@ -5,8 +5,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from statistics import median
 
-from companion.cards import Vocabulary
-from companion.phases import PHASES
+from companion.content import Vocabulary
 from companion.reports.blocks import (
     ClientBlock,
     Count,
@@ -26,13 +25,13 @@ from companion.reports.patterns import (
     pair_figures,
     practice,
 )
+from companion.vocabulary import ATTENDANCE, PHASES
 
 __all__ = [
     "Attention", "ClientBlock", "Count", "Headline", "MeetingMarks", "MonthlyFigures",
     "PairFigures", "Practice", "RatingPoint", "monthly_figures", "phase_at",
 ]
 
-ATTENDANCE = ("held", "cut_short", "no_show", "cancelled")
 AGGREGATE_VERSION = 1
 
 

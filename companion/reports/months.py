@@ -5,6 +5,10 @@ from datetime import date
 
 from flask_babel import format_date
 
+from companion.clock import next_month, previous_month
+
+__all__ = ["MonthError", "month_key", "month_label", "next_month", "parse_month", "previous_month"]
+
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
@@ -24,14 +28,6 @@ def parse_month(text: str) -> date:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise MonthError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
     return date(year, month, 1)
-
-
-def next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
-
-
-def previous_month(first: date) -> date:
-    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
 
 
 def month_key(day: date) -> str:

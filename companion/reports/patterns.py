@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from companion import agreement
-from companion.cards import Vocabulary
+from companion.content import Vocabulary
 from companion.reports.blocks import FIRST_PHASE, ClientBlock, Count, counts
 from companion.reports.data import CaptureRow, ReportData
+from companion.vocabulary import TOOK_PLACE
 
-TOOK_PLACE = ("held", "cut_short")
 LEAST_AGREED = 3
 
 
@@ -47,7 +47,7 @@ class Attention:
 def pair_figures(data: ReportData, vocabulary: Vocabulary) -> tuple[PairFigures, ...]:
     """Agreement per pair on what was observed (readiness and warning markers), by the rules of
     `companion.agreement` (docs/agreement.md): meetings both workers captured as taking place."""
-    observed = tuple(m.id for m in (*vocabulary.readiness, *vocabulary.warning))
+    observed = vocabulary.observed
     by_meeting = defaultdict(dict)
     for capture in data.captures:
         if capture.attendance in TOOK_PLACE:

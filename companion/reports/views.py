@@ -1,34 +1,23 @@
 """The lead's reports page and the PDF download; only the team's own lead gets either."""
 
-from datetime import date
-
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
-from companion import access, audit
+from companion import access
+from companion.clock import local_now
 from companion.extensions import db
-from companion.models import Team
-from companion.reports import operations, queries
+from companion.reports import queries, render
 from companion.reports.months import MonthError, month_key, month_label, parse_month
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def load_team(team_id: int) -> Team:
-    """The lead's own team, else 404 (and an audit entry): no one else gets its reports."""
-    if current_user.role != "lead" or team_id is None or current_user.team_id != team_id:
-        audit.record("access.denied", f"team:{team_id}")
-        db.session.commit()
-        abort(404)
-    return db.session.get(Team, team_id)
-
-
 @bp.get("/")
 @access.allow("lead")
 def index():
-    team = load_team(current_user.team_id)
-    this_month = month_key(date.today())
+    team = access.load_team(current_user.team_id)
+    this_month = month_key(local_now().date())
     months = [(key, month_label(parse_month(key)), key == this_month)
               for key in queries.months_with_data(team.id)]
     error = None
@@ -46,16 +35,16 @@ def index():
 @bp.get("/<int:team_id>/<month>.pdf")
 @access.allow("lead")
 def monthly(team_id: int, month: str):
-    team = load_team(team_id)
+    team = access.load_team(team_id)
     try:
         first = parse_month(month)
     except MonthError as exc:
         error = BadRequest(str(exc))
         error.show_to_user = True
         raise error from None
-    pdf = operations.monthly_report_pdf(team, first)
+    pdf = render.monthly_report_pdf(team, first)
     db.session.commit()
-    filename = operations.report_filename(team, first)
+    filename = render.report_filename(team, first)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",

@@ -30,12 +30,11 @@ def pytest_collection_modifyitems(items):
 def live_app(tmp_path_factory):
     """The app on SQLite with the demo team seeded, as `make run` would serve it."""
     tmp = tmp_path_factory.mktemp("live")
-    app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, WTF_CSRF_ENABLED=True, TESTING=False)
+    app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, WTF_CSRF_ENABLED=True, TESTING=False,
+                   DEMO_PASSWORD=DEMO_PASSWORD)
     with app.app_context():
         db.create_all()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("COMPANION_DEMO_PASSWORD", DEMO_PASSWORD)
-            demo.seed()
+        demo.seed()
         db.session.commit()
     return app
 

@@ -15,7 +15,6 @@ import time
 
 from sqlalchemy import select
 
-from companion.demo import demo_pin
 from companion.extensions import db
 from companion.models import Client, Meeting
 from tests.browser.conftest import DEMO_PASSWORD, sign_in
@@ -90,7 +89,7 @@ def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, l
     started = time.monotonic()
     tap = Taps()
     tap(page.get_by_label("Your 6-digit PIN"))
-    page.keyboard.type(demo_pin())
+    page.keyboard.type(live_app.config["DEMO_PIN"])
     tap(page.get_by_role("button", name="Unlock"))
     page.wait_for_selector("#capture-form")
     assert page.get_by_text("Your unsaved entries were restored").is_visible()
@@ -104,7 +103,8 @@ def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, l
     [capture] = captures_with_key(live_app, key)
     assert "relaxed" in capture.marks and capture.note == NOTE
     assert tap.count == 3
-    print(f"\nlocked screen to saved capture: {tap.count} taps + {len(demo_pin())} PIN digits, "
+    digits = len(live_app.config["DEMO_PIN"])
+    print(f"\nlocked screen to saved capture: {tap.count} taps + {digits} PIN digits, "
           f"{seconds:.1f} s")
 
 
@@ -120,7 +120,7 @@ def test_five_wrong_pins_end_the_session_and_the_capture_waits_for_sign_in(
 
     _go_idle(context, live_app)
     _wake(page)
-    wrong = "000000" if demo_pin() != "000000" else "111111"
+    wrong = "000000" if live_app.config["DEMO_PIN"] != "000000" else "111111"
     for left in (4, 3, 2, 1):
         page.get_by_label("Your 6-digit PIN").fill(wrong)
         page.get_by_role("button", name="Unlock").click()

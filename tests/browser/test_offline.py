@@ -154,6 +154,7 @@ def test_the_same_key_with_changed_content_shows_both_versions(page, live_app):
     assert stored.note == "First version"  # never overwritten
     item = page.locator("#outbox .outbox-item")
     assert "another version under the same key" in item.inner_text()
+    item.get_by_text("Compare the two versions").click()
     assert "Second version" in item.inner_text()  # kept on the phone, values intact
     assert page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)").count(
         "capture-conflict") == 1
@@ -354,3 +355,36 @@ def _assign(live_app, kept):
         db.session.add(Assignment(client_id=client_id, user_id=user_id, role=role))
         db.session.commit()
 
+
+
+def test_background_sync_sends_the_queue_after_the_page_is_closed(page, context, live_app):
+    sign_in(page, "worker1")
+    ready_offline(page)
+    context.set_offline(True)
+    key = save_offline(page, "K-101", "Sent by the service worker")
+    page.close()  # no page of ours left to send it
+    blank = context.new_page()
+    context.set_offline(False)
+    assert settled(lambda: len(captures_with_key(live_app, key)), 1, blank, tries=100) == 1
+
+
+def test_a_write_after_the_browser_dropped_the_database_connection_opens_it_again(
+    page, context, live_app, live_url
+):
+    sign_in(page, "worker1")
+    open_capture(page, "K-106")
+    page.get_by_label("Short note").fill("Before the drop")
+    assert settled(lambda: len(outbox_names(page, "d:")), 1, page) == 1
+    cdp = context.new_cdp_session(page)  # the browser closes every connection to the database
+    cdp.send("Storage.clearDataForOrigin", {"origin": live_url, "storageTypes": "indexeddb"})
+    assert outbox_records(page) == []  # gone, so every connection to it was closed
+    page.get_by_label("Short note").fill("After the drop")
+    key = form_key(page)
+    with captures_refused_for_now(live_app):
+        page.get_by_role("button", name="Save").click()
+        page.locator("#capture-form [data-draft-status]", has_text=BUSY).wait_for()
+        assert queued(page) == [f"q:{key}"]
+    page.reload()
+    receipt_for(page, "K-106").wait_for()
+    [capture] = captures_with_key(live_app, key)
+    assert capture.note == "After the drop"

@@ -1,7 +1,9 @@
 """Writing to the append-only audit log, each entry chained to the one before by a keyed hash.
 
 `record()` only queues an entry on the database session; the session's commit appends the
-queue with `append()`, the one place the chain is computed. `append()` first serialises the
+queue with `append()`, the one place the chain is computed. Entries still queued when a request
+ends are committed by `commit_pending` (an after_request hook), so a view that only reads never
+has to remember to commit its audited read. `append()` first serialises the
 chain's tail (an advisory lock on PostgreSQL, the write lock on SQLite), so entries written by
 several processes at once still form one chain in id order.
 """
@@ -42,6 +44,20 @@ def record(action: str, subject: str = "", user=None) -> dict:
     }
     db.session.info.setdefault(PENDING, []).append(entry)
     return entry
+
+
+def commit_pending(response):
+    """Write the audit entries the request queued and did not commit. After a refusal or an
+    error (4xx, 5xx) only they are written: nothing the view left half-done is committed."""
+    entries = db.session.info.get(PENDING)
+    if not entries:
+        return response
+    if response.status_code >= 400:
+        db.session.info.pop(PENDING)
+        db.session.rollback()
+        db.session.info[PENDING] = entries
+    db.session.commit()
+    return response
 
 
 def chain_key() -> bytes:

@@ -1,6 +1,5 @@
 """The demo teams that `flask seed-demo` creates: idempotent, about three months of history."""
 
-import os
 import random
 import secrets
 from datetime import date, datetime, time, timedelta
@@ -9,9 +8,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from companion import demo_captures
 from companion.admin import operations
-from companion.clock import team_zone
+from companion.clock import local_now, team_zone
+from companion.demo import history
 from companion.extensions import db
 from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
 from companion.passwords import hash_secret
@@ -53,8 +52,8 @@ PHASE_REASONS = {
 
 def demo_password() -> str:
     """COMPANION_DEMO_PASSWORD, else one generated once and kept in the instance folder."""
-    if os.environ.get("COMPANION_DEMO_PASSWORD"):
-        return os.environ["COMPANION_DEMO_PASSWORD"]
+    if current_app.config["DEMO_PASSWORD"]:
+        return current_app.config["DEMO_PASSWORD"]
     stored = Path(current_app.instance_path) / "demo-password"
     if not stored.exists():
         stored.write_text(secrets.token_urlsafe(12))
@@ -64,7 +63,7 @@ def demo_password() -> str:
 
 def demo_pin() -> str:
     """The PIN that unlocks an idle demo session: COMPANION_DEMO_PIN, else 123456."""
-    return os.environ.get("COMPANION_DEMO_PIN") or "123456"
+    return current_app.config["DEMO_PIN"]
 
 
 def logins_text() -> str:
@@ -75,7 +74,7 @@ def logins_text() -> str:
 
 def seed(today: date | None = None) -> None:
     """Create whatever part of the demo is missing; running it again changes nothing."""
-    today = today or date.today()
+    today = today or local_now().date()
     teams = {name: _get_or_create_team(name) for name in TEAMS}
     users = {name: _get_or_create_user(name, role, teams.get(team)) for name, role, team in USERS}
     for first, second in PAIRS:
@@ -127,9 +126,9 @@ def _add_history(client, workers, phases, pattern, today) -> None:
         meetings.append((week, meeting))
     phase_in_week = {week: next(p for p, begun in reversed(phases) if begun <= week)
                      for week in range(HISTORY_WEEKS)}
-    story = demo_captures.Story(client.code, pattern, workers, meetings, phase_in_week,
+    story = history.Story(client.code, pattern, workers, meetings, phase_in_week,
                                 HISTORY_WEEKS, client.code in LEFT_TO_CAPTURE)
-    demo_captures.add(story, team_zone(), today)
+    history.add(story, team_zone(), today)
 
 
 def _attendance(pattern: str, week: int, rng: random.Random) -> str:

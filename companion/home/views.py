@@ -4,8 +4,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from companion import access, queries
+from companion import access
 from companion.extensions import db
+from companion.home import queries
 
 bp = Blueprint("home", __name__)
 

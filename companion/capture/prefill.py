@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from companion.capture.operations import new_key
 from companion.capture.validation import RATINGS
-from companion.cards import CATEGORIES
 from companion.clock import local_now
+from companion.content import CATEGORIES
 from companion.extensions import db
 from companion.models import Capture, Meeting
 

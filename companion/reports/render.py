@@ -6,32 +6,20 @@ from datetime import UTC, date, datetime
 
 from flask import current_app, render_template
 
-from companion import audit
+from companion import audit, content
 from companion.clock import team_zone
 from companion.models import Team
-from companion.phases import PHASES
 from companion.reports import charts, queries
-from companion.reports.data import DIMENSIONS
-from companion.reports.figures import ATTENDANCE, monthly_figures
+from companion.reports.figures import monthly_figures
 from companion.reports.months import month_key, month_label
 from companion.reports.pdf import html_to_pdf
-
-DIMENSION_LABELS = {
-    "radicalisation": "Radicalisation",
-    "extremist_activity": "Extremist activity",
-    "crime": "Crime",
-    "marginalisation": "Social marginalisation",
-    "mental_health": "Mental health",
-}
-ATTENDANCE_LABELS = {
-    "held": "Held", "cut_short": "Cut short", "no_show": "No-show", "cancelled": "Cancelled",
-}
+from companion.vocabulary import ATTENDANCE
 
 
 def monthly_report_pdf(team: Team, month: date) -> bytes:
     """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
     data = queries.report_data(team, month)
-    figures = monthly_figures(data, current_app.extensions["content"].vocabulary)
+    figures = monthly_figures(data, content.current().vocabulary)
     zone = team_zone()
     html = render_template(
         "reports/monthly.html",
@@ -39,10 +27,7 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
         month_label=month_label(month),
         minutes=format_minutes,
         charts=charts,
-        phases=PHASES,
-        attendance=ATTENDANCE,
-        attendance_labels=ATTENDANCE_LABELS,
-        dimensions=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS],
+        attendance=tuple(ATTENDANCE),
         generated_at=datetime.now(UTC).astimezone(zone),
     )
     pdf = html_to_pdf(html, current_app.static_folder)

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from companion.access import visible_clients
-from companion.capture.operations import uncaptured_meetings
-from companion.debriefs.operations import home_debriefs, pairs_of
+from companion.capture.queries import uncaptured_meetings
+from companion.debriefs.home import home_debriefs
+from companion.debriefs.pairs import pairs_of
 from companion.extensions import db
 from companion.models import Assignment, Client, Meeting, Team, User
 

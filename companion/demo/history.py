@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from companion.extensions import db
 from companion.models import Capture, Debrief, DimensionRating, Meeting, Milestone, User
+from companion.vocabulary import TOOK_PLACE
 
 EARLY_MOVES = ("role_clarified", "open_questions", "reflected_feelings", "common_ground",
                "practical_help", "humour")
@@ -137,7 +138,7 @@ def _capture(meeting, worker, story, week, marks, ratings, zone, rng) -> Capture
         minutes=meeting.length_minutes)
     recorded_at = (end.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
                    + timedelta(minutes=delay))
-    attended = meeting.attendance in ("held", "cut_short")
+    attended = meeting.attendance in TOOK_PLACE
     phase = story.phase_in_week[week]
     partner = next((w for w in story.workers if w.id != worker.id), None)
     capture = Capture(

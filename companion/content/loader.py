@@ -1,15 +1,16 @@
-"""Prompt cards and the capture vocabulary: read from TOML, checked, served per phase and part."""
+"""Reading the content files, checked: prompt cards, the marker vocabulary, debrief prompts."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
-from companion.phases import PARTS, PHASES
+from companion.content.debrief_prompts import load_prompts
+from companion.content.entries import Content, Marker, Prompt, Vocabulary
+from companion.vocabulary import PARTS, PHASES
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent
 KINDS = ("do", "dont", "question", "crisis_step")
 CATEGORIES = ("readiness", "warning", "move", "slip")
 READINESS_IDS = tuple(
@@ -29,77 +30,17 @@ class ContentError(Exception):
     """Content that cannot be used; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
-class Prompt:
-    id: str
-    kind: str
-    text: str
-    why: str
-    source: str
-    topic: str | None
-    phases: tuple[str, ...]
-    parts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Marker:
-    id: str
-    label: str
-    source: str
-    category: str
-
-
-@dataclass(frozen=True)
-class Card:
-    phase: str
-    part: str
-    prompts: tuple[Prompt, ...]
-    donts: tuple[Prompt, ...]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    readiness: tuple[Marker, ...]
-    warning: tuple[Marker, ...]
-    move: tuple[Marker, ...]
-    slip: tuple[Marker, ...]
-
-    @property
-    def by_id(self) -> dict[str, Marker]:
-        """Every marker of the four tables, by id."""
-        return {m.id: m for m in (*self.readiness, *self.warning, *self.move, *self.slip)}
-
-    def category_of(self, marker_id: str) -> str:
-        """The table a marker belongs to; KeyError if there is no such marker."""
-        return self.by_id[marker_id].category
-
-
-@dataclass(frozen=True)
-class Content:
-    prompts: tuple[Prompt, ...]
-    vocabulary: Vocabulary
-
-    def card(self, phase: str, part: str) -> Card:
-        """The prompts for one phase and session part, the most specific files first."""
-        if phase not in PHASES or part not in PARTS:
-            raise KeyError(f"no card for phase {phase!r} and part {part!r}")
-        matching = [p for p in self.prompts if phase in p.phases and part in p.parts]
-        matching.sort(key=lambda p: len(p.phases) * len(p.parts))
-        return Card(
-            phase=phase,
-            part=part,
-            prompts=tuple(p for p in matching if p.kind != "dont"),
-            donts=tuple(p for p in matching if p.kind == "dont"),
-        )
-
-
 def load_content(extra_dir: Path | None = None) -> Content:
     """Read the shipped content, then a team's overrides from extra_dir, and check it all."""
     extra = Path(extra_dir) if extra_dir is not None else None
     markers = CONTENT_DIR / "markers.toml"
     if extra is not None and (extra / "markers.toml").is_file():
         markers = extra / "markers.toml"
-    return Content(prompts=_read_prompts(_card_files(extra)), vocabulary=_read_vocabulary(markers))
+    prompts = CONTENT_DIR / "debrief_prompts.toml"
+    if extra is not None and (extra / "debrief_prompts.toml").is_file():
+        prompts = extra / "debrief_prompts.toml"
+    return Content(prompts=_read_prompts(_card_files(extra)), vocabulary=_read_vocabulary(markers),
+                   debrief_prompts=load_prompts(prompts))
 
 
 def _card_files(extra: Path | None) -> list[Path]:

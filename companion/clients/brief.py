@@ -1,0 +1,137 @@
+"""Before you go in: the card for this part, the planned next step, live warnings and the
+phase suggestion, from the captures the viewer may see."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
+
+from companion import content, suggestions
+from companion.clients.seen import seen_captures, visible
+from companion.clock import local_now, to_local
+from companion.extensions import db
+from companion.models import Capture, Debrief, Meeting, PhaseChange, SuggestionDecision
+from companion.vocabulary import PARTS
+
+CRISIS_TOPICS = (("drop-out", "Drop-out"), ("hostility", "Hostility or fury"),
+                 ("broken-trust", "Broken trust"))
+PHASE_HISTORY = 20
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    on: date
+    agreed: bool  # agreed by the pair in a debrief, not one worker's own plan
+
+
+def card_context(client, part: str) -> dict:
+    """The prompt card of the client's phase for one part of the session."""
+    card = content.current().card(client.phase, part)
+    return {"client": client, "part": part, "parts": list(PARTS), "card": card,
+            "topics": _by_topic(card.prompts)}
+
+
+def _by_topic(prompts) -> list[tuple[str | None, list]]:
+    """Crisis steps grouped by topic, prompts without a topic first (None: no heading)."""
+    groups = [(None, [p for p in prompts if not p.topic])]
+    groups += [(label, [p for p in prompts if p.topic == topic]) for topic, label in CRISIS_TOPICS]
+    known = {topic for topic, _ in CRISIS_TOPICS}
+    groups += [(p.topic, [p]) for p in prompts if p.topic and p.topic not in known]
+    return [(label, group) for label, group in groups if group]
+
+
+def suggestion_for(client, user) -> suggestions.Suggestion | None:
+    _, captures = seen_captures(client, user)
+    return unless_dismissed(client, current_suggestion(client, captures, phase_history(client)))
+
+
+def observations(captures) -> list[suggestions.Observation]:
+    return [
+        suggestions.Observation(
+            capture_id=c.id, meeting_id=c.meeting_id, author=c.author.username,
+            held_on=c.held_on, attendance=c.attendance, marks=frozenset(c.marks or ()),
+            goals=c.rating_goals, tasks=c.rating_tasks, bond=c.rating_bond,
+        )
+        for c in captures
+    ]
+
+
+def current_suggestion(client, captures, history) -> suggestions.Suggestion:
+    """The rules' suggestion from the captures the viewer may see."""
+    latest = history[0] if history and history[0].to_phase == client.phase else None
+    return suggestions.suggest(
+        client.phase, observations(captures), local_now().date(),
+        phase_since=to_local(latest.changed_at).date() if latest else None,
+        phase_before_crisis=latest.from_phase if latest else None,
+        labels={i: m.label for i, m in content.current().vocabulary.by_id.items()},
+    )
+
+
+def unless_dismissed(client, suggestion) -> suggestions.Suggestion | None:
+    """The suggestion, or None if it was dismissed and no newer capture has come in since."""
+    dismissed = db.session.scalars(
+        select(SuggestionDecision.last_capture_id).where(
+            SuggestionDecision.client_id == client.id,
+            SuggestionDecision.decision == "dismissed",
+            SuggestionDecision.suggestion == suggestion.key,
+        )
+    ).all()
+    newest = suggestion.last_capture_id
+    if any(seen == newest or (None not in (seen, newest) and seen >= newest) for seen in dismissed):
+        return None
+    return suggestion
+
+
+def next_step(client, user) -> NextStep | None:
+    """The viewer's latest planned next step, or the pair's agreed one when that is newer."""
+    capture = db.session.scalars(
+        visible(select(Capture), user).join(Meeting, Meeting.id == Capture.meeting_id)
+        .where(Meeting.client_id == client.id, Capture.next_step.is_not(None),
+               Capture.next_step != "")
+        .order_by(Meeting.held_on.desc(), case((Capture.author_id == user.id, 0), else_=1),
+                  Capture.recorded_at.desc()).limit(1)
+    ).first()
+    debrief = db.session.scalars(
+        visible(select(Debrief), user).join(Meeting, Meeting.id == Debrief.meeting_id)
+        .where(Meeting.client_id == client.id, Debrief.agreed_next_step.is_not(None),
+               Debrief.agreed_next_step != "")
+        .order_by(Debrief.agreed_at.desc(), Debrief.id.desc()).limit(1)
+    ).first()
+    if debrief and (capture is None or _agreed_at(debrief) > _written_at(capture)):
+        return NextStep(debrief.agreed_next_step, to_local(_agreed_at(debrief)).date(), agreed=True)
+    if capture:
+        return NextStep(capture.next_step, capture.held_on, agreed=False)
+    return None
+
+
+def _agreed_at(debrief: Debrief) -> datetime:
+    return debrief.agreed_at or debrief.opened_at
+
+
+def _written_at(capture: Capture) -> datetime:
+    return max(capture.recorded_at, capture.updated_at or capture.recorded_at)
+
+
+def open_warnings(merged, suggestion, flags) -> list[str]:
+    """Warning signs of the latest meeting held, a crisis suggestion not dismissed, and
+    rating drops."""
+    labels = content.current().vocabulary.by_id
+    warnings = []
+    latest = next((m for m in merged if m.attended), None)
+    if latest and latest.warnings:
+        signs = ", ".join(labels[w].label if w in labels else w for w in sorted(latest.warnings))
+        warnings.append(f"{signs} (meeting on {latest.held_on.day} {latest.held_on:%b})")
+    if suggestion and suggestion.kind == "crisis":
+        warnings.append("Crisis card suggested: " + "; ".join(suggestion.reasons))
+    warnings += [flag[0].upper() + flag[1:] for flag in flags]
+    return warnings
+
+
+def phase_history(client) -> list[PhaseChange]:
+    return db.session.scalars(
+        select(PhaseChange).options(joinedload(PhaseChange.changed_by))
+        .where(PhaseChange.client_id == client.id)
+        .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc()).limit(PHASE_HISTORY)
+    ).all()

@@ -1,0 +1,46 @@
+"""Flags for a falling alliance rating: a quiet note beside the suggestion."""
+
+from collections.abc import Iterable
+from fractions import Fraction
+
+from companion.suggestions.observations import Observation
+from companion.vocabulary import ALLIANCE
+
+RATING_DROP = 1  # points a worker's alliance rating must fall to be flagged
+RATINGS = tuple(ALLIANCE)
+
+
+def rating_drops(history: Iterable[Observation]) -> tuple[str, ...]:
+    """Each worker whose alliance rating of the latest meeting fell by RATING_DROP or more
+    (mean, or any of goals, tasks, bond) against their previous rated meeting."""
+    history = sorted(history, key=lambda o: (o.held_on, o.meeting_id), reverse=True)
+    if not history:
+        return ()
+    latest_meeting = history[0].meeting_id
+    flags = []
+    for author in sorted({o.author for o in history if o.meeting_id == latest_meeting}):
+        rated = [o for o in history if o.author == author and _mean(o) is not None]
+        if len(rated) >= 2 and rated[0].meeting_id == latest_meeting:
+            drop = _drop(rated[0], rated[1])
+            if drop:
+                flags.append(f"alliance rating by {author} fell since the previous meeting: {drop}")
+    return tuple(flags)
+
+
+def _mean(observation: Observation) -> Fraction | None:
+    values = [getattr(observation, name) for name in RATINGS]
+    values = [v for v in values if v is not None]
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def _drop(now: Observation, before: Observation) -> str:
+    """The ratings that fell by RATING_DROP or more, in words ('' if none)."""
+    parts = []
+    mean_now, mean_before = _mean(now), _mean(before)
+    if mean_before - mean_now >= RATING_DROP:
+        parts.append(f"mean {float(mean_before):.1f} → {float(mean_now):.1f}")
+    for name in RATINGS:
+        was, now_value = getattr(before, name), getattr(now, name)
+        if was is not None and now_value is not None and was - now_value >= RATING_DROP:
+            parts.append(f"{name} {was} → {now_value}")
+    return ", ".join(parts)
