@@ -34,7 +34,7 @@ bp = Blueprint("offline", __name__)
 
 # What every page needs, cached when the service worker installs (fingerprinted URLs welcome).
 SHELL = ("app.css", "htmx-2.0.11.min.js", "app.js", "offline.js", "outbox.js",
-         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-192.png", "favicon.ico")
+         "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-32.png", "icons/icon-192.png")
 WORKER_SCRIPTS = ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js")
 PACK_HEADER = "X-Offline-Pack"
 CACHEABLE = {"X-Offline": "cacheable"}

@@ -223,8 +223,8 @@
     var form = event.target;
     if (!form.matches("form[data-logout]") || !panel() || form.hasAttribute("data-erased")) { return; }
     event.preventDefault();
-    Outbox.queue(user()).then(function (items) {
-      return !items.length || window.confirm(say("leave", {count: items.length}));
+    Outbox.waiting().then(function (count) {
+      return !count || window.confirm(say("leave", {count: count}));
     }).then(function (go) {
       if (!go) { return; }
       erase().then(function () {

@@ -88,6 +88,13 @@
 
     discard: function (key) { return remove("q:" + key); },
 
+    // Everything queued on this phone, whoever's: signing out erases it all.
+    waiting: function () {
+      return withStore(function (s) { return idb.keys(s); }).then(function (names) {
+        return names.filter(function (name) { return String(name).indexOf("q:") === 0; }).length;
+      });
+    },
+
     draft: function (user, name) {
       return withStore(function (s) { return idb.get("d:" + name, s); }).then(function (record) {
         return record && record.user === user ? open(record) : null;
