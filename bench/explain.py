@@ -53,8 +53,9 @@ def main() -> None:
 
 
 def explain(url: str, folder: Path, slowest: int) -> None:
-    app = create_app({"ENV": {"COMPANION_DEMO": "1"}, "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(folder / "instance"))
+    app = create_app({"ENV": {"COMPANION_DEMO": "1"}, "DEMO_PASSWORD": PASSWORD,
+                      "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": url},
+                     instance_path=str(folder / "instance"))
     with app.app_context():
         db.create_all()
         demo.seed()

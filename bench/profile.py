@@ -31,7 +31,7 @@ def signed_in(folder: Path):
     import os
 
     os.environ["COMPANION_DEMO_PASSWORD"] = PASSWORD
-    app = create_app({"ENV": {"COMPANION_DEMO": "1"},
+    app = create_app({"ENV": {"COMPANION_DEMO": "1"}, "DEMO_PASSWORD": PASSWORD,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'profile.sqlite'}"},
                      instance_path=str(folder / "instance"))
     with app.app_context():

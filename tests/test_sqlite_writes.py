@@ -87,10 +87,9 @@ def test_an_audited_read_is_on_disk_when_the_server_is_killed_right_after_answer
     """The audit entry of a read is committed (synchronous=FULL) before the answer is sent, so
     killing every server process the moment the page arrives loses nothing."""
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
-    app = make_app(url, tmp_path / "seed")
-    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+    app = make_app(url, tmp_path / "seed", DEMO_PASSWORD="crash test pass 1")
+    with app.app_context():
         db.create_all()
-        patch.setenv("COMPANION_DEMO_PASSWORD", "crash test pass 1")
         demo.seed()
         db.session.commit()
         db.engine.dispose()
