@@ -164,7 +164,7 @@
     });
   }
 
-  var PROBLEMS = {422: "invalid", 404: "gone", 409: "conflict", 403: "refused", 400: "refused"};
+  var PROBLEMS = {422: "invalid", 404: "gone", 410: "ended", 409: "conflict", 403: "refused", 400: "refused"};
 
   function send(session, item, state) {
     return post(session, item).then(function (response) {

@@ -7,7 +7,16 @@ from sqlalchemy.orm import joinedload
 
 from companion.clock import local_now
 from companion.extensions import db
-from companion.models import Assignment, Capture, Debrief, Meeting, MeetingWorker, Pair, User
+from companion.models import (
+    Assignment,
+    Capture,
+    Client,
+    Debrief,
+    Meeting,
+    MeetingWorker,
+    Pair,
+    User,
+)
 
 UNCAPTURED_SHOWN = 20
 # Meetings older than this are not offered for capture any more: the list a worker sees stays
@@ -20,7 +29,8 @@ def uncaptured_meetings(user: User, client_id: int | None = None,
     """Meetings of the last UNCAPTURED_LOOKBACK_DAYS that `user` took part in, with a client
     still assigned to them, and no capture of theirs yet; newest first. One statement."""
     captured = exists().where(Capture.meeting_id == Meeting.id, Capture.author_id == user.id)
-    assigned = select(Assignment.client_id).where(Assignment.user_id == user.id)
+    assigned = (select(Assignment.client_id).join(Client, Client.id == Assignment.client_id)
+                .where(Assignment.user_id == user.id, Client.closed_at.is_(None)))
     query = (
         select(Meeting)
         .options(joinedload(Meeting.client))
@@ -78,3 +88,14 @@ def capture_of(meeting_id: int, author_id: int) -> Capture | None:
     return db.session.scalar(
         select(Capture).where(Capture.meeting_id == meeting_id, Capture.author_id == author_id)
     )
+
+
+def own_captures_on(author_id: int, client_id: int, held_on) -> list[Capture]:
+    """The author's captures of meetings with the client on that date, earliest first."""
+    return list(db.session.scalars(
+        select(Capture).options(joinedload(Capture.meeting).joinedload(Meeting.client))
+        .join(Meeting, Meeting.id == Capture.meeting_id)
+        .where(Capture.author_id == author_id, Meeting.client_id == client_id,
+               Meeting.held_on == held_on)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ))

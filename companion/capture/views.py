@@ -12,6 +12,7 @@ from flask_login import current_user
 from companion import access, content, offline
 from companion.capture import operations, prefill, queries, receipts
 from companion.capture.validation import Rules, validate
+from companion.clients.lifecycle import open_case
 from companion.clock import local_now, team_zone
 from companion.content import Vocabulary
 from companion.extensions import db
@@ -53,7 +54,7 @@ class Screen:
 @bp.route("/clients/<int:client_id>/capture", methods=["GET", "POST"])
 @access.allow("worker")
 def new(client_id: int):
-    client = access.load_client(client_id, "capture.form")
+    client = open_case(access.load_client(client_id, "capture.form"))
     co_workers = queries.co_worker_choices(client.id, current_user.id)
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
@@ -69,7 +70,7 @@ def new(client_id: int):
 @access.allow("worker")
 def meeting(meeting_id: int):
     found = access.load_meeting(meeting_id)
-    client = access.load_client(found.client_id, "capture.form")
+    client = open_case(access.load_client(found.client_id, "capture.form"))
     existing = queries.capture_of(found.id, current_user.id)
     if existing is not None:
         flash(_("You have already captured this meeting."))
@@ -113,6 +114,9 @@ def _save(screen: Screen):
     data, errors = validate(request.form, screen.rules(content.current().vocabulary))
     if errors:
         return _show(screen, prefill.from_form(request.form), errors, 422)
+    earlier = _earlier_same_day(screen, data)
+    if earlier:
+        return _show(screen, prefill.from_form(request.form), {}, 409, earlier=earlier)
     try:
         saved = operations.save_capture(current_user, screen.client, data, team_zone(),
                                         screen.meeting)
@@ -125,6 +129,19 @@ def _save(screen: Screen):
                      existing=conflict.existing)
     message = _("Capture saved.") if saved.created else _("Capture saved (it had already arrived).")
     return _answer_saved(saved.capture, message)
+
+
+def _earlier_same_day(screen: Screen, data) -> dict | None:
+    """A new meeting on a date the worker already captured one with this client: say so before
+    saving. "This is another meeting" saves it, unless it starts at the same time (then it is
+    the same meeting, and only opening it is offered)."""
+    if screen.meeting is not None or queries.capture_for_key(data.idempotency_key):
+        return None
+    found = queries.own_captures_on(current_user.id, screen.client.id, data.held_on)
+    same_time = [c for c in found if c.meeting.starts_at == data.starts_at]
+    if not found or (request.form.get("another_meeting") == "1" and not same_time):
+        return None
+    return {"capture": (same_time or found)[-1], "same_time": bool(same_time)}
 
 
 def _answer_saved(capture: Capture, message: str):
@@ -155,13 +172,14 @@ def _two_versions(screen: Screen, conflict: operations.ChangedResend):
 
 
 def _show(screen: Screen, values: dict, errors: dict | None = None, status: int = 200,
-          existing: Capture | None = None, conflict: dict | None = None):
+          existing: Capture | None = None, conflict: dict | None = None,
+          earlier: dict | None = None):
     errors = errors or {}
     words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
     return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
                             values=values, errors=errors, vocabulary=words, existing=existing,
-                            conflict=conflict,
+                            conflict=conflict, earlier=earlier,
                             practice_open=bool(errors.keys() & {"move", "slip"}
                                                or values["marks"] & practice),
                             today=local_now().date())
