@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from companion.clients import handover, lifecycle
 from companion.extensions import db
 from companion.models import Assignment, AuditEntry, Capture, Client, Handover, Milestone, User
-from tests import records
+from tests.support import records
 
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')

@@ -1,6 +1,6 @@
 """Debrief screens: the comparison of a shared meeting, its agreed next step, the pair page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -102,6 +102,14 @@ def _label_of(kind: str, value) -> str:
     return label(ATTENDANCE, value).lower() if kind == "attendance" else str(value)
 
 
+def _proposed(shared: SharedMeeting) -> str | None:
+    """The agreed step so far, or the proposal the worker chose with "Use this"."""
+    chosen = request.args.get("use", "")
+    if shared.viewer_is_worker and shared.both_in and chosen in ("0", "1"):
+        return shared.captures[int(chosen)].next_step or None
+    return shared.debrief.agreed_next_step if shared.debrief else None
+
+
 def _context(shared: SharedMeeting, **extra) -> dict:
     words = content.current()
     result = shared.comparison(words.vocabulary.observed)
@@ -120,9 +128,7 @@ def _context(shared: SharedMeeting, **extra) -> dict:
         "markers": words.vocabulary.by_id,
         "names": (_("You") if shared.viewer_is_worker else first.username, second.username),
         "names_by_id": {worker.id: worker.username for worker in shared.workers},
-        "next_step_form": NextStepForm(
-            formdata=None, next_step=debrief.agreed_next_step if debrief else None
-        ),
+        "next_step_form": NextStepForm(formdata=None, next_step=_proposed(shared)),
         "close_form": CloseForm(formdata=None),
         "next_step_error": None,
         "pair": pair_of(shared.workers),
