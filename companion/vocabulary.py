@@ -30,6 +30,14 @@ ATTENDANCE = {
 }
 TOOK_PLACE = ("held", "cut_short")  # the meetings whose markers and ratings count
 
+CLOSE_REASONS = {  # why a case closes
+    "completed": _l("Completed"),
+    "disengaged": _l("Client disengaged"),
+    "transferred": _l("Transferred to another agency"),
+    "released_out_of_scope": _l("Released and out of scope"),
+    "other": _l("Other"),
+}
+
 ALLIANCE = {"goals": _l("Goals"), "tasks": _l("Tasks"), "bond": _l("Bond")}
 
 DIMENSIONS = {
