@@ -7,6 +7,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from companion.extensions import db
@@ -20,9 +21,19 @@ from tests.browser.screens import (
     outbox_records,
     settled,
 )
+from tests.browser.test_accessibility import sign_in_by_session
 
 CANARY = "canary-5q9x spoke of his brother"
 RECEIVED = re.compile(r"Received \d\d:\d\d, ref [A-Z2-7]{4}")
+
+
+@pytest.fixture
+def enter(live_app, live_url):
+    """Sign in by session cookie (signing in has its own tests) and open home."""
+    def enter(page, username):
+        sign_in_by_session(page.context, live_app, live_url, username)
+        page.goto("/")
+    return enter
 
 
 def ready_offline(page):
@@ -87,9 +98,9 @@ def captures_refused_for_now(live_app):
 
 
 def test_a_capture_saved_offline_waits_across_a_reload_and_arrives_once(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     ready_offline(page)
     context.set_offline(True)
     key = save_offline(page, "K-102", "Offline words")
@@ -106,8 +117,8 @@ def test_a_capture_saved_offline_waits_across_a_reload_and_arrives_once(
     assert settled(lambda: queued(page), [], page) == []
 
 
-def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(page, live_app):
-    sign_in(page, "worker1")
+def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(enter, page, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-103")
     lost = []
 
@@ -132,8 +143,8 @@ def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(page, li
     assert settled(lambda: queued(page), [], page) == []
 
 
-def test_the_same_key_with_changed_content_shows_both_versions(page, live_app):
-    sign_in(page, "worker1")
+def test_the_same_key_with_changed_content_shows_both_versions(enter, page, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-106")
     page.route("**/capture", lambda route: (route.fetch(), route.abort())
                if route.request.method == "POST" else route.fallback())
@@ -163,9 +174,9 @@ def test_the_same_key_with_changed_content_shows_both_versions(page, live_app):
 
 
 def test_a_refused_item_in_the_middle_of_the_queue_never_blocks_the_other_two(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker2")
+    enter(page, "worker2")
     ready_offline(page)
     context.set_offline(True)
     keys = []
@@ -193,8 +204,8 @@ def test_a_refused_item_in_the_middle_of_the_queue_never_blocks_the_other_two(
     assert len(captures_with_key(live_app, keys[1])) == 1
 
 
-def test_a_refused_item_can_be_fixed_and_sent(page, context, live_app):
-    sign_in(page, "worker1")
+def test_a_refused_item_can_be_fixed_and_sent(enter, page, context, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-101")
     page.locator("#length_minutes").evaluate("field => field.removeAttribute('max')")
     page.locator("#length_minutes").fill("900")  # the server refuses more than 600 minutes
@@ -219,9 +230,9 @@ def test_a_refused_item_can_be_fixed_and_sent(page, context, live_app):
 
 
 def test_the_outbox_on_the_phone_holds_no_plain_text_and_a_key_that_cannot_leave(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     open_capture(page, "K-102")
     page.get_by_label("Short note").fill(CANARY)  # a draft while typing
     key = form_key(page)
@@ -239,9 +250,9 @@ def test_the_outbox_on_the_phone_holds_no_plain_text_and_a_key_that_cannot_leave
 
 
 def test_sign_out_warns_about_waiting_captures_then_erases_the_outbox_and_caches(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     ready_offline(page)
     with captures_refused_for_now(live_app):
         key = save_offline(page, "K-106", "Waiting when signing out", BUSY)
@@ -260,8 +271,8 @@ def test_sign_out_warns_about_waiting_captures_then_erases_the_outbox_and_caches
     assert captures_with_key(live_app, key) == []
 
 
-def test_a_service_worker_update_with_an_item_queued_still_sends_it(page, context, live_app):
-    sign_in(page, "worker1")
+def test_a_service_worker_update_with_an_item_queued_still_sends_it(enter, page, context, live_app):
+    enter(page, "worker1")
     ready_offline(page)
     before = page.evaluate("caches.keys()")
     with captures_refused_for_now(live_app):
@@ -357,8 +368,8 @@ def _assign(live_app, kept):
 
 
 
-def test_background_sync_sends_the_queue_after_the_page_is_closed(page, context, live_app):
-    sign_in(page, "worker1")
+def test_background_sync_sends_the_queue_after_the_page_is_closed(enter, page, context, live_app):
+    enter(page, "worker1")
     ready_offline(page)
     context.set_offline(True)
     key = save_offline(page, "K-101", "Sent by the service worker")
@@ -369,9 +380,9 @@ def test_background_sync_sends_the_queue_after_the_page_is_closed(page, context,
 
 
 def test_a_write_after_the_browser_dropped_the_database_connection_opens_it_again(
-    page, context, live_app, live_url
+    enter, page, context, live_app, live_url
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     open_capture(page, "K-106")
     page.get_by_label("Short note").fill("Before the drop")
     assert settled(lambda: len(outbox_names(page, "d:")), 1, page) == 1
