@@ -16,9 +16,11 @@ $(BIN)/activate:
 
 install: $(BIN)/activate
 	$(BIN)/pip install -q .
+	$(BIN)/pybabel -q compile -d companion/translations
 
 install-dev: $(BIN)/activate
 	$(BIN)/pip install -q '.[dev]'
+	$(BIN)/pybabel -q compile -d companion/translations
 
 run: install
 	COMPANION_DEMO=$${COMPANION_DEMO-1} $(FLASK) db upgrade

@@ -57,7 +57,7 @@ def register_content(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from companion import assets, auth, database, security
+    from companion import assets, auth, database, i18n, security
     from companion.extensions import babel, csrf, db, htmx, migrate
 
     database.init_app(app)
@@ -65,16 +65,18 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=i18n.select_timezone)
     assets.init_app(app)
     security.init_app(app)
     auth.init_app(app)
 
 
 def register_templating(app: Flask) -> None:
-    from companion import templating
+    from companion import i18n, templating
 
     templating.init_app(app)
+    i18n.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -18,7 +18,7 @@ from companion.reports.months import MonthError, parse_month
 
 def init_app(app: Flask) -> None:
     for command in (create_team, create_user, create_client, assign, seed_demo, report_cli,
-                    purge, audit_cli):
+                    purge, audit_cli, translate_cli):
         app.cli.add_command(command)
 
 
@@ -163,3 +163,36 @@ def audit_grants(role):
     """Print the PostgreSQL GRANTs for an app ROLE that owns no table (run them as the owner)."""
     for statement in audit.app_role_grants(role, db.metadata.sorted_tables):
         click.echo(statement + ";")
+
+
+translate_cli = AppGroup("translate", help="Message catalogues (see README, Languages).")
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+POT = CATALOGUES / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@translate_cli.command("extract")
+def translate_extract():
+    """Collect every message of the Python code and the templates into messages.pot."""
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "-o", str(POT), str(ROOT))
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract, then merge new messages into every language's catalogue."""
+    translate_extract.callback()
+    _pybabel("update", "-i", str(POT), "-d", str(CATALOGUES), "--no-fuzzy-matching",
+             "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile the catalogues (.po to .mo); `make install` does this."""
+    _pybabel("compile", "-d", str(CATALOGUES))

@@ -22,6 +22,7 @@ DEFAULTS = {  # what the environment and a test's config may override
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "WTF_CSRF_SSL_STRICT": False,
     "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
 }
 
 

@@ -32,6 +32,7 @@ def assign_request_id() -> None:
     g.request_id = secrets.token_hex(8)
     # The user is looked up afresh for every request, even where a test shares one app context.
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)  # and so is the language
 
 
 # NUL and other C0 control characters (tab, newline and carriage return aside) have no place

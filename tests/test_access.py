@@ -6,7 +6,9 @@ import pytest
 
 from companion import access
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "static"}
+# The service worker, manifest and favicon hold no record: a phone fetches them before sign-in.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "static",
+                    "offline.service_worker", "offline.manifest", "offline.favicon"}
 
 
 def _routes(app):
@@ -27,7 +29,7 @@ def test_every_view_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def test_only_login_health_and_static_are_public(app):
+def test_only_login_health_static_and_the_app_shell_are_public(app):
     public = {e for e in app.view_functions if access.declared_roles(app, e) is access.PUBLIC}
     assert public == PUBLIC_ENDPOINTS
 

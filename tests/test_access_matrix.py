@@ -32,6 +32,7 @@ EXPECTED = {
     "auth.unlock POST": (302, 303, 303, 303, 303, 303, 303),
     "auth.lock_check GET": (302, 204, 204, 204, 204, 204, 204),
     "account.index GET": (302, 200, 200, 200, 200, 200, 200),
+    "account.choose_language POST": (302, 400, 400, 400, 400, 400, 400),
     "account.password GET": (302, 200, 200, 200, 200, 200, 200),
     "account.password POST": (302, 400, 400, 400, 400, 400, 400),
     "account.pin GET": (302, 200, 200, 200, 200, 200, 200),

@@ -22,7 +22,7 @@ def test_lead_home_lists_team_clients_and_workers(client, auth, world):
     auth.login("lead")
     page = client.get("/").get_data(as_text=True)
     assert "A-1" in page and "A-2" in page and "B-1" not in page
-    assert "w1" in page and "w3" in page and "b1" not in page
+    assert ">w1<" in page and ">w3<" in page and ">b1<" not in page  # not in hashed names
 
 
 def test_admin_home_lists_accounts_but_no_clients(client, auth, world):

@@ -71,3 +71,14 @@ def capture_of(meeting_id: int, author_id: int) -> Capture | None:
     return db.session.scalar(
         select(Capture).where(Capture.meeting_id == meeting_id, Capture.author_id == author_id)
     )
+
+
+def own_captures_on(author_id: int, client_id: int, held_on) -> list[Capture]:
+    """The author's captures of meetings with the client on that date, earliest first."""
+    return list(db.session.scalars(
+        select(Capture).options(joinedload(Capture.meeting).joinedload(Meeting.client))
+        .join(Meeting, Meeting.id == Capture.meeting_id)
+        .where(Capture.author_id == author_id, Meeting.client_id == client_id,
+               Meeting.held_on == held_on)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ))

@@ -113,6 +113,9 @@ def _save(screen: Screen):
     data, errors = validate(request.form, screen.rules(content.current().vocabulary))
     if errors:
         return _show(screen, prefill.from_form(request.form), errors, 422)
+    earlier = _earlier_same_day(screen, data)
+    if earlier:
+        return _show(screen, prefill.from_form(request.form), {}, 409, earlier=earlier)
     try:
         saved = operations.save_capture(current_user, screen.client, data, team_zone(),
                                         screen.meeting)
@@ -125,6 +128,19 @@ def _save(screen: Screen):
                      existing=conflict.existing)
     message = _("Capture saved.") if saved.created else _("Capture saved (it had already arrived).")
     return _answer_saved(saved.capture, message)
+
+
+def _earlier_same_day(screen: Screen, data) -> dict | None:
+    """A new meeting on a date the worker already captured one with this client: say so before
+    saving. "This is another meeting" saves it, unless it starts at the same time (then it is
+    the same meeting, and only opening it is offered)."""
+    if screen.meeting is not None or queries.capture_for_key(data.idempotency_key):
+        return None
+    found = queries.own_captures_on(current_user.id, screen.client.id, data.held_on)
+    same_time = [c for c in found if c.meeting.starts_at == data.starts_at]
+    if not found or (request.form.get("another_meeting") == "1" and not same_time):
+        return None
+    return {"capture": (same_time or found)[-1], "same_time": bool(same_time)}
 
 
 def _answer_saved(capture: Capture, message: str):
@@ -155,13 +171,14 @@ def _two_versions(screen: Screen, conflict: operations.ChangedResend):
 
 
 def _show(screen: Screen, values: dict, errors: dict | None = None, status: int = 200,
-          existing: Capture | None = None, conflict: dict | None = None):
+          existing: Capture | None = None, conflict: dict | None = None,
+          earlier: dict | None = None):
     errors = errors or {}
     words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
     return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
                             values=values, errors=errors, vocabulary=words, existing=existing,
-                            conflict=conflict,
+                            conflict=conflict, earlier=earlier,
                             practice_open=bool(errors.keys() & {"move", "slip"}
                                                or values["marks"] & practice),
                             today=local_now().date())

@@ -53,6 +53,7 @@ def observations(captures) -> list[suggestions.Observation]:
             capture_id=c.id, meeting_id=c.meeting_id, author=c.author.username,
             held_on=c.held_on, attendance=c.attendance, marks=frozenset(c.marks or ()),
             goals=c.rating_goals, tasks=c.rating_tasks, bond=c.rating_bond,
+            slot=(c.meeting.held_on, c.meeting.starts_at), recorded_at=c.recorded_at,
         )
         for c in captures
     ]
@@ -115,14 +116,13 @@ def _written_at(capture: Capture) -> datetime:
 
 
 def open_warnings(merged, suggestion, flags) -> list[str]:
-    """Warning signs of the latest meeting held, a crisis suggestion not dismissed, and
-    rating drops."""
+    """Warning signs still live (whatever order the meetings were captured in), a crisis
+    suggestion not dismissed, and rating drops."""
     labels = content.current().vocabulary.by_id
     warnings = []
-    latest = next((m for m in merged if m.attended), None)
-    if latest and latest.warnings:
-        signs = ", ".join(labels[w].label if w in labels else w for w in sorted(latest.warnings))
-        warnings.append(f"{signs} (meeting on {latest.held_on.day} {latest.held_on:%b})")
+    for meeting in suggestions.live_warnings(merged):
+        signs = ", ".join(labels[w].label if w in labels else w for w in sorted(meeting.warnings))
+        warnings.append(f"{signs} (meeting on {meeting.held_on.day} {meeting.held_on:%b})")
     if suggestion and suggestion.kind == "crisis":
         warnings.append("Crisis card suggested: " + "; ".join(suggestion.reasons))
     warnings += [flag[0].upper() + flag[1:] for flag in flags]

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from companion.clients.operations import DIMENSIONS, MAX_REASON
 from companion.vocabulary import PHASES
@@ -26,6 +26,10 @@ class DecisionForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = StringField(_l("New milestone"), validators=[DataRequired(), Length(max=120)])
+    target_month = StringField(
+        _l("Target month (optional)"),
+        validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Use YYYY-MM."))],
+    )
 
 
 class MilestoneStatusForm(FlaskForm):

@@ -63,11 +63,12 @@ def decide(client, suggestion: Suggestion, decision: str, user) -> SuggestionDec
     return record
 
 
-def add_milestone(client, title: str, user) -> Milestone:
+def add_milestone(client, title: str, user, target_month: str | None = None) -> Milestone:
     title = " ".join(title.split())
     if not 1 <= len(title) <= 120:
         raise ClientError("A milestone is 1 to 120 characters.")
-    milestone = Milestone(client_id=client.id, title=title, created_by_id=user.id)
+    milestone = Milestone(client_id=client.id, title=title, created_by_id=user.id,
+                          target_month=target_month or None)
     db.session.add(milestone)
     db.session.flush()
     audit.record("milestone.added", f"milestone:{milestone.id}")

@@ -99,7 +99,7 @@ def add_milestone(client_id: int):
     form = forms.MilestoneForm()
     if not form.validate():
         return render_page(client, status=400, milestone_form=form)
-    operations.add_milestone(client, form.title.data, current_user)
+    operations.add_milestone(client, form.title.data, current_user, form.target_month.data)
     db.session.commit()
     return back_to(client)
 

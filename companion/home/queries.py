@@ -8,6 +8,7 @@ from companion.capture.queries import uncaptured_meetings
 from companion.debriefs.home import home_debriefs
 from companion.debriefs.pairs import pairs_of
 from companion.extensions import db
+from companion.home.attention import needs_attention
 from companion.models import Assignment, Client, Meeting, Team, User
 
 
@@ -53,6 +54,7 @@ def lead_overview(user) -> dict:
         ).all()
     )
     return {
+        "attention": needs_attention(user),
         "clients": clients_with_last_meeting(user),
         "workers": [(worker, counts.get(worker.id, 0)) for worker in workers],
         "pairs": pairs_of(user),

@@ -132,6 +132,7 @@ class Milestone(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reached_on: Mapped[date | None]
+    target_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, when it is due
 
 
 class DimensionRating(db.Model):

@@ -37,6 +37,7 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None]
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(8))  # None: follow the browser
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(

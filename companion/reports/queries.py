@@ -27,6 +27,7 @@ from companion.reports.data import (
     PhaseChangeRow,
     ReportData,
 )
+from companion.reports.duplicates import one_per_slot
 from companion.reports.months import month_key, next_month, previous_month
 
 
@@ -42,10 +43,7 @@ def report_data(team: Team, month: date) -> ReportData:
         month=month,
         clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at)
                       .where(in_team)),
-        meetings=_rows(MeetingRow, select(
-            Meeting.id, Meeting.client_id, Meeting.held_on, Meeting.attendance,
-        ).join(Client).where(in_team, in_month)),
-        captures=_captures(in_team, in_month),
+        **_meetings_and_captures(in_team, in_month),
         phase_changes=_rows(PhaseChangeRow, select(
             PhaseChange.client_id, PhaseChange.from_phase, PhaseChange.to_phase,
             PhaseChange.changed_at).join(Client).where(in_team)),
@@ -60,6 +58,15 @@ def report_data(team: Team, month: date) -> ReportData:
         aggregate=db.session.scalar(select(MonthlyAggregate.figures).where(
             MonthlyAggregate.team_id == team.id, MonthlyAggregate.month == month_key(month))),
     )
+
+
+def _meetings_and_captures(in_team, in_month) -> dict:
+    """The month's meetings and captures, a meeting recorded twice counted once."""
+    meetings = [(MeetingRow(*row[:4]), row[4]) for row in db.session.execute(select(
+        Meeting.id, Meeting.client_id, Meeting.held_on, Meeting.attendance, Meeting.starts_at,
+    ).join(Client).where(in_team, in_month)).all()]
+    kept, captures = one_per_slot(meetings, _captures(in_team, in_month))
+    return {"meetings": kept, "captures": captures}
 
 
 def _rows(row_type, query) -> tuple:

@@ -8,14 +8,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
-from companion.suggestions.observations import MeetingSeen, Observation, Suggestion, merge_meetings
+from companion.suggestions.observations import (
+    MeetingSeen,
+    Observation,
+    Suggestion,
+    live_warnings,
+    merge_meetings,
+)
 from companion.suggestions.phase_rules import RULES, Words, from_crisis
 from companion.suggestions.ratings import rating_drops
 
 LOOKBACK_DAYS = 120  # only meetings this recent count
 
-__all__ = ["LOOKBACK_DAYS", "MeetingSeen", "Observation", "Suggestion", "merge_meetings",
-           "rating_drops", "suggest"]
+__all__ = ["LOOKBACK_DAYS", "MeetingSeen", "Observation", "Suggestion", "live_warnings",
+           "merge_meetings", "rating_drops", "suggest"]
 
 
 def suggest(

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from companion.suggestions.observations import MeetingSeen, Suggestion
+from companion.suggestions.observations import MeetingSeen, Suggestion, live_warnings
 
 # What counts as which sign (marker ids from companion/content/markers.toml)
 CHANGE_TALK = frozenset({"change_talk_up", "sustain_talk_down"})
@@ -58,16 +58,14 @@ def _from_change_work(meetings: list[MeetingSeen], say: Words) -> Suggestion:
 
 
 def crisis_signs(meetings: list[MeetingSeen], say: Words) -> Suggestion | None:
-    """Hostility or talk of quitting in the latest meeting held, or no-shows in a row."""
-    reasons = []
-    held = [m for m in meetings if m.attended]
-    if held:
-        latest = held[0]
-        reasons += [
-            f"{say.marker(w)} in the meeting on {say.day(latest.held_on)}"
-            for w in CRISIS_WARNINGS
-            if w in latest.marks
-        ]
+    """Hostility or talk of quitting still live (no meeting held after it was captured after
+    it), or no-shows in a row (meeting order)."""
+    reasons = [
+        f"{say.marker(w)} in the meeting on {say.day(meeting.held_on)}"
+        for meeting in live_warnings(meetings)
+        for w in CRISIS_WARNINGS
+        if w in meeting.marks
+    ]
     run = [m for m in meetings if m.attendance != "cancelled"][:NO_SHOWS_IN_A_ROW]
     if len(run) == NO_SHOWS_IN_A_ROW and all(m.attendance == "no_show" for m in run):
         reasons.append(f"{len(run)} no-shows in a row ({say.days(run)})")

@@ -1,0 +1,74 @@
+"""Languages: each user's choice (Account), else the browser's Accept-Language; dates and
+times through Babel in the team's time zone."""
+
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+
+from companion import access, audit
+from companion.auth.account import bp as account_bp
+from companion.extensions import db
+from companion.rendering import see_other
+
+LANGUAGES = {"en": "English", "de": "Deutsch"}  # each with a catalogue in translations/
+FORMATS = {  # CLDR patterns; Babel words them per language
+    "day": "EEE d MMM",
+    "date": "d MMM yyyy",
+    "short": "d MMM",
+    "month": "MMMM yyyy",
+    "time": "HH:mm",
+    "moment": "d MMM HH:mm",
+}
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the best match for the browser, else English."""
+    chosen = getattr(current_user, "language", None) if current_user else None
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def when(value, style: str = "date") -> str:
+    """A date, a time or a stored (naive UTC) moment in words of the user's language; a
+    moment is shown on the team's clock."""
+    if value is None:
+        return ""
+    pattern = FORMATS[style]
+    if style == "time" and not hasattr(value, "date"):
+        return format_time(value, pattern)
+    if hasattr(value, "hour") and hasattr(value, "date"):
+        return format_datetime(value, pattern)
+    return format_date(value, pattern)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(languages=LANGUAGES, current_locale=get_locale,
+                                 language_form=lambda: LanguageForm(
+                                     formdata=None, language=current_user.language or ""))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my browser says"))]
+                           + [SelectChoice(code, name) for code, name in LANGUAGES.items()])
+
+
+@account_bp.post("/language")
+@access.allow(*access.ANY_ROLE)
+def choose_language():
+    """Keep the user's language (empty: follow the browser)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_template("account/index.html", bound_language_form=form), 400
+    current_user.language = form.language.data or None
+    audit.record("account.language", f"user:{current_user.id}")
+    db.session.commit()
+    return see_other(url_for("account.index"))
