@@ -94,11 +94,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from companion import admin, auth, capture, clients, debriefs, home, offline, reports
+    from companion import admin, auth, capture, clients, debriefs, home, offline, reports, workers
     from companion.audit.views import bp as audit_bp
 
     for blueprint in (auth.bp, auth.account_bp, home.bp, clients.bp, admin.bp, audit_bp,
-                      reports.bp, debriefs.bp, capture.bp, offline.bp):
+                      reports.bp, debriefs.bp, capture.bp, offline.bp, workers.bp):
         app.register_blueprint(blueprint)
 
 

@@ -93,9 +93,20 @@ def load_client(client_id: int, action: str = "client.view") -> Client:
     """The client if the current user may see it, else 404; every read is audited."""
     client = db.session.scalar(visible_clients(current_user).where(Client.id == client_id))
     if client is None:
+        _refuse_handed_over(client_id)
         deny(f"client:{client_id}")
     audit.record(action, f"client:{client.id}")
     return client
+
+
+def _refuse_handed_over(client_id: int) -> None:
+    """A worker the client was handed away from is told so (410), not shown a bare 404."""
+    from companion.clients.lifecycle import CaseUnavailable, refusal
+
+    reason = refusal(client_id, current_user) if current_user.role == "worker" else None
+    if reason:
+        audit.record("access.denied", f"client:{client_id} handed-over")
+        raise CaseUnavailable(reason)
 
 
 def load_meeting(meeting_id: int) -> Meeting:
@@ -170,3 +181,13 @@ def load_user(user_id: int) -> User:
     if user is None:
         deny(f"user:{user_id}")
     return user
+
+
+def load_team_worker(worker_id: int) -> User:
+    """A worker of the current lead's own team, else 404; the read is audited."""
+    worker = db.session.get(User, worker_id)
+    if (worker is None or worker.role != "worker" or current_user.role != "lead"
+            or worker.team_id != current_user.team_id):
+        deny(f"user:{worker_id}")
+    audit.record("worker.view", f"user:{worker.id}")
+    return worker

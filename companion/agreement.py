@@ -136,3 +136,102 @@ def overall_agreement(
     for marker in marker_ids:
         pooled = pooled + table_for(pairs, marker)
     return summarise(ALL_MARKERS, pooled, len(pairs), min_meetings)
+
+
+# Figures that hold for rare markers (docs/agreement.md, "When a marker is rare").
+Z_95 = 1.959964  # two-sided 95 % quantile of the normal distribution
+NOTE_NOT_ENOUGH = "not enough data"
+
+
+@dataclass(frozen=True)
+class RareFigures:
+    """Prevalence, positive and negative agreement, kappa with its 95 % interval, Gwet's AC1
+    and PABAK for one table; `note` says "not enough data" when the table is too small."""
+
+    n: int
+    prevalence: float | None
+    ppos: float | None
+    pneg: float | None
+    kappa: float | None
+    kappa_low: float | None
+    kappa_high: float | None
+    ac1: float | None
+    pabak: float | None
+    note: str | None = None
+
+
+def prevalence(table: Table) -> Fraction | None:
+    """How often a worker ticked the marker, both workers' ticks together: (2a + b + c) / 2n."""
+    return Fraction(2 * table.both + table.first_only + table.second_only, 2 * table.n) \
+        if table.n else None
+
+
+def positive_agreement(table: Table) -> Fraction | None:
+    """ppos = 2a / (2a + b + c): when one ticked it, how often the other did too (Cicchetti
+    and Feinstein 1990); None when neither ever ticked it."""
+    denominator = 2 * table.both + table.first_only + table.second_only
+    return Fraction(2 * table.both, denominator) if denominator else None
+
+
+def negative_agreement(table: Table) -> Fraction | None:
+    """pneg = 2d / (2d + b + c): the same for leaving it unticked; None when both always did."""
+    denominator = 2 * table.neither + table.first_only + table.second_only
+    return Fraction(2 * table.neither, denominator) if denominator else None
+
+
+def _cells(table: Table) -> list[list[float]]:
+    n = table.n
+    return [[table.both / n, table.first_only / n], [table.second_only / n, table.neither / n]]
+
+
+def kappa_standard_error(table: Table) -> float | None:
+    """The large-sample standard error of Cohen's kappa (Fleiss, Cohen and Everitt 1969, as
+    Gwet 2014 writes it); None when kappa is undefined."""
+    pe = chance_agreement(table)
+    if pe is None or pe == 1:
+        return None
+    po, pe = float(observed_agreement(table)), float(pe)
+    value = (po - pe) / (1 - pe)
+    cells = _cells(table)
+    rows = [sum(row) for row in cells]  # first worker: ticked, not
+    cols = [cells[0][j] + cells[1][j] for j in range(2)]  # second worker
+    total = sum(cells[k][m] * ((k == m) - (1 - value) * (cols[k] + rows[m])) ** 2
+                for k in range(2) for m in range(2))
+    variance = (total - (po - 2 * (1 - value) * pe) ** 2) / (table.n * (1 - pe) ** 2)
+    return max(variance, 0.0) ** 0.5
+
+
+def gwet_ac1(table: Table) -> float | None:
+    """Gwet's AC1 (2008): chance agreement is 2 pi (1 - pi), pi the prevalence, so a rare
+    marker does not drag it down the way it drags kappa."""
+    pi = prevalence(table)
+    if pi is None:
+        return None
+    pe = 2 * pi * (1 - pi)
+    return float((observed_agreement(table) - pe) / (1 - pe))
+
+
+def pabak(table: Table) -> float | None:
+    """Prevalence- and bias-adjusted kappa, 2 po - 1 (Byrt, Bishop and Carlin 1993)."""
+    po = observed_agreement(table)
+    return None if po is None else float(2 * po - 1)
+
+
+def rare_figures(table: Table, min_meetings: int = MIN_MEETINGS_FOR_KAPPA) -> RareFigures:
+    """Every figure for one table, rounded for display, or the "not enough data" state."""
+    if table.n < min_meetings:
+        return RareFigures(table.n, *(None,) * 8, note=NOTE_NOT_ENOUGH)
+
+    def show(value, digits=2):
+        return None if value is None else round(float(value), digits)
+
+    value, _note = kappa(table, min_meetings=min_meetings)
+    se = kappa_standard_error(table)
+    low = high = None
+    if value is not None and se is not None:
+        exact = float((observed_agreement(table) - chance_agreement(table))
+                      / (1 - chance_agreement(table)))
+        low, high = show(max(-1.0, exact - Z_95 * se)), show(min(1.0, exact + Z_95 * se))
+    return RareFigures(table.n, show(prevalence(table)), show(positive_agreement(table)),
+                       show(negative_agreement(table)), value, low, high,
+                       show(gwet_ac1(table)), show(pabak(table)))

@@ -12,6 +12,7 @@ MESSAGES = {
     403: "You do not have access to this page.",
     404: "Not found, or not yours to see.",
     405: "That action is not available here.",
+    410: "This is no longer available to you.",
     413: "That was too much data for one request.",
     429: "Too many attempts. Please wait a moment and try again.",
     500: "Something went wrong on our side. Nothing you entered was saved twice.",
@@ -31,6 +32,10 @@ def init_app(app: Flask) -> None:
 def _page(status: int, message: str | None = None):
     text = message or MESSAGES.get(status, MESSAGES[400])
     request_id = g.get("request_id")
+    if status == 410 and request.headers.get("HX-Request"):  # an open page's fragment or queue
+        return render_template("_error.html", status=status, message=text,
+                               request_id=request_id), status, {"HX-Retarget": "#main",
+                                                                "HX-Reswap": "innerHTML"}
     return render_template("error.html", status=status, message=text, request_id=request_id), status
 
 

@@ -97,7 +97,8 @@ def favicon():
 @bp.get("/offline")
 @access.allow("worker")
 def home():
-    clients = db.session.scalars(access.visible_clients(current_user).order_by(Client.code))
+    clients = db.session.scalars(access.visible_clients(current_user)
+                                 .where(Client.closed_at.is_(None)).order_by(Client.code))
     return render_template("offline/home.html", clients=list(clients)), 200, CACHEABLE
 
 
@@ -114,7 +115,8 @@ def prompts(client_id: int):
 @access.allow("worker")
 def pack():
     """The pages the service worker keeps for this worker: codes and phases only."""
-    ids = db.session.scalars(access.visible_clients(current_user).with_only_columns(Client.id))
+    ids = db.session.scalars(access.visible_clients(current_user)
+                             .where(Client.closed_at.is_(None)).with_only_columns(Client.id))
     pages = [url_for(".home")]
     for client_id in ids:
         pages += [url_for(".prompts", client_id=client_id),

@@ -45,6 +45,12 @@ def meeting_ago(day) -> str:
     return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
+def close_label(reason: str | None) -> str:
+    from companion.clients.lifecycle import close_label as label
+
+    return label(reason)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         phase_label=partial(vocabulary.label, vocabulary.PHASES),
@@ -53,5 +59,6 @@ def init_app(app: Flask) -> None:
         alliance_label=partial(vocabulary.label, vocabulary.ALLIANCE),
         dimensions=vocabulary.DIMENSIONS,
         marker_groups=marker_groups,
+        close_label=close_label,
     )
     app.jinja_env.filters.update(team_clock=team_clock, meeting_ago=meeting_ago)

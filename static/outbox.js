@@ -164,7 +164,8 @@
     });
   }
 
-  var PROBLEMS = {422: "invalid", 404: "gone", 409: "decide", 403: "refused", 400: "refused"};
+  var PROBLEMS = {422: "invalid", 404: "gone", 410: "ended", 409: "decide", 403: "refused",
+                  400: "refused"};
 
   // A 409 is two versions under one key, or a question for the worker (this meeting was
   // captured already; another meeting that day?), answered on the form.

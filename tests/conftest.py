@@ -1,15 +1,17 @@
 """Fixtures: an app per test on SQLite and, where a server answers, on PostgreSQL too."""
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from companion import create_app
 from companion.extensions import db
+from companion.models import User
 from tests import world as world_module
 
 POSTGRES_SERVER = os.environ.get(
@@ -131,7 +133,19 @@ class AuthActions:
         self._client = client
 
     def login(self, username="w1", password=world_module.PASSWORD):
+        """The real sign-in: a POST through the form (an argon2 check)."""
         return self._client.post("/login", data={"username": username, "password": password})
+
+    def sign_in(self, username="w1"):
+        """A signed-in session without the sign-in form, for tests that are not about it."""
+        app = self._client.application
+        with app.app_context():
+            user_id = db.session.scalar(select(User).where(User.username == username)).get_id()
+        with self._client.session_transaction() as session:
+            session.clear()
+            session.permanent = True
+            session.update({"_user_id": user_id, "_fresh": True,
+                            "login_at": int(time.time()), "seen": int(time.time())})
 
     def logout(self):
         return self._client.post("/logout")

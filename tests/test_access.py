@@ -48,7 +48,7 @@ def test_every_private_route_sends_an_anonymous_user_to_login(app, client):
 
 def test_an_undeclared_view_is_refused_even_when_logged_in(app, auth, world, client):
     app.add_url_rule("/forgotten", "forgotten", lambda: "leak")
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get("/forgotten").status_code == 403
 
 
@@ -75,19 +75,19 @@ def test_allow_rejects_unknown_roles():
 def test_client_page_is_shown_only_to_its_workers_and_team_lead(
     client, auth, world, username, client_name, status
 ):
-    auth.login(username)
+    auth.sign_in(username)
     response = client.get(f"/clients/{world.clients[client_name]}")
     assert response.status_code == status
 
 
 def test_unknown_client_id_is_404_not_500(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get("/clients/999999").status_code == 404
 
 
 @pytest.mark.parametrize("username", ["w1", "lead"])
 def test_admin_pages_are_refused_to_other_roles(client, auth, world, username):
-    auth.login(username)
+    auth.sign_in(username)
     assert client.get("/admin/").status_code == 403
     assert client.post("/admin/teams", data={"name": "Sneaky"}).status_code == 403
 

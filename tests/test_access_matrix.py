@@ -58,6 +58,9 @@ EXPECTED = {
     "clients.add_milestone POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.update_milestone POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.rate POST": (302, 400, 400, 404, 403, 403, 403),
+    "clients.hand_over POST": (302, 403, 403, 403, 409, 404, 403),
+    "clients.close POST": (302, 400, 400, 404, 400, 404, 403),
+    "clients.reopen POST": (302, 409, 409, 404, 409, 404, 403),
     "debriefs.show GET": (302, 200, 200, 404, 200, 404, 403),
     "debriefs.agree POST": (302, 409, 409, 404, 403, 403, 403),  # closed just before
     "debriefs.close POST": (302, 303, 303, 404, 403, 403, 403),
@@ -78,6 +81,7 @@ EXPECTED = {
     "offline.token GET": (302, 204, 204, 204, 403, 403, 403),
     "reports.index GET": (302, 403, 403, 403, 200, 200, 403),
     "reports.monthly GET": (302, 403, 403, 403, 200, 404, 403),
+    "workers.show GET": (302, 403, 403, 403, 200, 404, 403),
 }
 # Values for URL variables: (this team's record, the other team's record or None).
 URL_VALUES = {
@@ -88,6 +92,7 @@ URL_VALUES = {
     "capture_id": lambda ids: (ids["capture"], ids["other_capture"]),
     "team_id": lambda ids: (ids["team"], ids["other_team"]),
     "user_id": lambda ids: (ids["target_user"], None),
+    "worker_id": lambda ids: (ids["worker"], ids["target_user"]),
     "part": lambda ids: ("middle", None),
     "decision": lambda ids: ("dismiss", None),
     "month": lambda ids: (date.today().strftime("%Y-%m"), None),
@@ -133,7 +138,7 @@ def _ids(app, world) -> dict:
             "milestone": milestones[0].id, "other_milestone": milestones[1].id,
             "pair": pair, "other_pair": other_pair.id,
             "team": world.team, "other_team": world.other_team,
-            "target_user": world.users["b1"],
+            "target_user": world.users["b1"], "worker": world.users["w1"],
             "capture": captures[0].id, "other_capture": captures[2].id,
         }
 

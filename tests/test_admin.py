@@ -12,7 +12,7 @@ def _count(app, model):
 
 
 def test_admin_adds_a_team_user_client_and_assignment(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     assert client.post("/admin/teams", data={"name": "South team"}).status_code == 303
     with app.app_context():
         south = db.session.scalar(select(Team).where(Team.name == "South team")).id
@@ -33,7 +33,7 @@ def test_admin_adds_a_team_user_client_and_assignment(app, client, auth, world):
 
 
 def test_duplicate_team_is_refused_with_a_message_and_nothing_saved(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     before = _count(app, Team)
     response = client.post("/admin/teams", data={"name": "Team A"})
     assert response.status_code == 400
@@ -42,13 +42,13 @@ def test_duplicate_team_is_refused_with_a_message_and_nothing_saved(app, client,
 
 
 def test_client_code_that_looks_like_a_name_is_refused(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     response = client.post("/admin/clients", data={"code": "John Smith", "team": world.team})
     assert response.status_code == 400 and b"never a name" in response.data
 
 
 def test_assigning_a_worker_of_another_team_is_refused(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     before = _count(app, Assignment)
     response = client.post("/admin/assignments", data={
         "client": world.clients["shared"], "worker": world.users["b1"], "role": "co_worker"})
@@ -56,14 +56,14 @@ def test_assigning_a_worker_of_another_team_is_refused(app, client, auth, world)
 
 
 def test_short_password_is_refused(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     response = client.post("/admin/users", data={
         "username": "w8", "password": "short", "role": "worker", "team": world.team})
     assert response.status_code == 400
 
 
 def test_pairing_across_teams_is_refused(app, client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     before = _count(app, Pair)
     response = client.post("/admin/pairs", data={
         "first": world.users["w3"], "second": world.users["b1"]})

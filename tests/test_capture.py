@@ -80,7 +80,7 @@ def _capture_new(client, world, **changes):
 def test_a_plain_post_saves_the_capture_and_its_meeting_then_goes_to_the_client(
     app, client, auth, world
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     response, key = _capture_new(client, world, note="Quiet start, opened up later.")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/clients/{world.clients['shared']}"

@@ -61,7 +61,7 @@ def test_the_card_page_shows_the_override(app, client, auth, world, tmp_path):
     write_card(tmp_path, "first_meetings.beginning.toml", body,
                phases='["first_meetings"]', parts='["beginning"]')
     app.extensions["content"] = load_content(tmp_path)
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "beginning")))
     assert "Offer tea before anything else." in page
     assert "Say who you are, your role and who you work for." not in page
@@ -73,7 +73,7 @@ def test_the_card_page_shows_the_override(app, client, auth, world, tmp_path):
 @pytest.mark.parametrize("part", PARTS)
 def test_each_part_shows_its_own_prompts_and_no_other_parts(app, client, auth, world, part):
     content = app.extensions["content"]
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, part)))
     card = content.card("first_meetings", part)
     for prompt in (*card.prompts, *card.donts):
@@ -87,7 +87,7 @@ def test_each_part_shows_its_own_prompts_and_no_other_parts(app, client, auth, w
 
 @pytest.mark.parametrize("part", PARTS)
 def test_an_early_phase_card_lists_the_four_early_donts_apart(client, auth, world, part):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(card_url(world, part)).get_data(as_text=True)
     donts = page[page.index('class="donts"'):page.index('class="part-switcher"')]
     for dont in EARLY_DONTS:
@@ -95,21 +95,21 @@ def test_an_early_phase_card_lists_the_four_early_donts_apart(client, auth, worl
 
 
 def test_the_current_part_is_marked_in_the_switcher(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(card_url(world, "end")).get_data(as_text=True)
     current = re.findall(r'<a id="part-(\w+)"[^>]*aria-current="page"', page)
     assert current == ["end"]
 
 
 def test_the_client_page_opens_on_the_beginning_card(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
     assert "Card for now" in page
     assert re.findall(r'<a id="part-(\w+)"[^>]*aria-current="page"', page) == ["beginning"]
 
 
 def test_each_prompt_reveals_why_and_source_without_javascript(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(card_url(world, "middle")).get_data(as_text=True)
     item = re.search(
         r'<li class="prompt[^"]*" id="prompt-[^"]+">\s*<details>\s*<summary>.*?</summary>\s*'
@@ -123,7 +123,7 @@ def test_a_crisis_card_groups_its_steps_by_topic(app, client, auth, world):
     with app.app_context():
         db.session.get(Client, world.clients["shared"]).phase = "crisis"
         db.session.commit()
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "middle")))
     headings = re.findall(r'<h4 class="topic">(.*?)</h4>', page)
     assert headings == ["Drop-out", "Hostility or fury", "Broken trust"]
@@ -131,7 +131,7 @@ def test_a_crisis_card_groups_its_steps_by_topic(app, client, auth, world):
 
 
 def test_an_unknown_part_is_404(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get(card_url(world, "lunch")).status_code == 404
 
 
@@ -139,7 +139,7 @@ def test_an_unknown_part_is_404(client, auth, world):
 
 
 def test_an_htmx_request_gets_only_the_card_fragment(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.get(card_url(world, "middle"), headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_an_htmx_request_gets_only_the_card_fragment(client, auth, world):
 
 
 def test_a_boosted_link_or_history_restore_gets_the_full_page(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     for header in ("HX-Boosted", "HX-History-Restore-Request"):
         headers = {"HX-Request": "true", header: "true"}
         response = client.get(card_url(world, "end"), headers=headers)
@@ -159,7 +159,7 @@ def test_a_boosted_link_or_history_restore_gets_the_full_page(client, auth, worl
 
 
 def test_part_links_work_without_javascript_and_ask_htmx_to_push_the_url(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
     url = card_url(world, "afterwards")
     link = re.search(rf'<a id="part-afterwards" href="{url}"[^>]*>', page).group(0)
@@ -174,7 +174,7 @@ def test_every_card_read_is_audited(app, client, auth, world):
 
     from companion.models import AuditEntry
 
-    auth.login("w1")
+    auth.sign_in("w1")
     client.get(card_url(world, "middle"), headers={"HX-Request": "true"})
     with app.app_context():
         count = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
@@ -202,7 +202,7 @@ def test_the_card_shows_the_next_step_planned_last_time(app, client, auth, world
     add_meeting_with_captures(app, world, 9, w1={"next_step": "Ask about the job centre"})
     add_meeting_with_captures(app, world, 2, w1={"next_step": "Bring the housing leaflet"})
     add_meeting_with_captures(app, world, 1, w1={"marks": ["relaxed"]})
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "beginning")))
     assert "Planned last time:" in page
     brief = page[page.index('id="brief"'):page.index('id="card"')]
@@ -219,7 +219,7 @@ def test_a_newer_agreed_next_step_from_the_debrief_wins(app, client, auth, world
         db.session.add(Debrief(meeting_id=meeting_id, agreed_next_step="Our agreed plan",
                                agreed_at=datetime(2020, 1, 2)))
         db.session.commit()
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "beginning")))
     brief = page[page.index('id="brief"'):page.index('id="card"')]
     assert "Our agreed plan" in brief and "agreed in the debrief" in brief
@@ -233,14 +233,14 @@ def test_an_older_agreed_next_step_gives_way_to_a_newer_capture(app, client, aut
                                agreed_at=datetime(2020, 1, 1)))
         db.session.commit()
     add_meeting_with_captures(app, world, 1, w1={"next_step": "Fresh plan"})
-    auth.login("w1")
+    auth.sign_in("w1")
     brief = text_of(client.get(card_url(world, "beginning")))
     assert "Fresh plan" in brief and "Old agreement" not in brief
 
 
 def test_the_partners_next_step_stays_hidden_until_own_capture_is_saved(app, client, auth, world):
     add_meeting_with_captures(app, world, 1, w2={"next_step": "Partner's secret plan"})
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "beginning")))
     assert "Partner's secret plan" not in page
     assert "No next step planned yet." in page
@@ -250,7 +250,7 @@ def test_open_warnings_of_the_latest_meeting_and_a_crisis_suggestion_show_above_
     app, client, auth, world
 ):
     add_meeting_with_captures(app, world, 1, w1={"marks": ["hostility", "distrust"]})
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "middle")))
     brief = page[page.index('id="brief"'):page.index('id="card"')]
     assert "Warning:" in brief
@@ -261,7 +261,7 @@ def test_open_warnings_of_the_latest_meeting_and_a_crisis_suggestion_show_above_
 def test_a_calm_latest_meeting_shows_no_warning(app, client, auth, world):
     add_meeting_with_captures(app, world, 8, w1={"marks": ["hostility"]})
     add_meeting_with_captures(app, world, 1, w1={"marks": ["relaxed"]})
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "middle")))
     assert "Warning:" not in page
 
@@ -269,7 +269,7 @@ def test_a_calm_latest_meeting_shows_no_warning(app, client, auth, world):
 def test_a_rating_drop_shows_as_a_warning(app, client, auth, world):
     add_meeting_with_captures(app, world, 8, w1={"ratings": (4, 4, 4)})
     add_meeting_with_captures(app, world, 1, w1={"ratings": (4, 4, 3)})
-    auth.login("w1")
+    auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "middle")))
     assert "Alliance rating by w1 fell since the previous meeting: bond 4 → 3" in page
 
@@ -277,7 +277,7 @@ def test_a_rating_drop_shows_as_a_warning(app, client, auth, world):
 def test_a_rating_drop_still_shows_after_a_suggestion_was_dismissed(app, client, auth, world):
     add_meeting_with_captures(app, world, 8, w1={"ratings": (4, 4, 4)})
     add_meeting_with_captures(app, world, 1, w1={"ratings": (3, 3, 3), "marks": ["hostility"]})
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(f"/clients/{world.clients['shared']}/suggestion/dismiss",
                 data={"suggestion": "crisis:crisis"})
     page = text_of(client.get(card_url(world, "middle")))
@@ -296,7 +296,7 @@ def test_a_rating_drop_still_shows_after_a_suggestion_was_dismissed(app, client,
 def test_a_card_is_shown_only_to_the_clients_workers_and_team_lead(
     client, auth, world, username, client_name, status
 ):
-    auth.login(username)
+    auth.sign_in(username)
     for headers in ({}, {"HX-Request": "true"}):
         response = client.get(card_url(world, "middle", client_name), headers=headers)
         assert response.status_code == status

@@ -65,7 +65,7 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     app, client, auth, world
 ):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     page = page_of(client, world)
     assert "Suggested: open the crisis card" in page
     assert "Hostility or fury in the meeting on" in page
@@ -87,7 +87,7 @@ def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_captu
     app, client, auth, world
 ):
     shared_meeting(app, world, 8, w1=["hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/suggestion/dismiss"), data={"suggestion": "crisis:crisis"})
     assert response.status_code == 303
     assert phase_of(app, world) == "first_meetings"
@@ -104,7 +104,7 @@ def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_captu
 
 def test_a_dismissed_suggestion_cannot_be_dismissed_or_confirmed_again(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(url(world, "/suggestion/dismiss"), data={"suggestion": "crisis:crisis"})
     for decision in ("dismiss", "confirm"):
         response = client.post(url(world, f"/suggestion/{decision}"),
@@ -116,7 +116,7 @@ def test_a_dismissed_suggestion_cannot_be_dismissed_or_confirmed_again(app, clie
 
 def test_a_confirm_for_a_suggestion_that_has_changed_saves_nothing(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/suggestion/confirm"),
                            data={"suggestion": "move:change_work"})
     assert response.status_code == 409
@@ -126,7 +126,7 @@ def test_a_confirm_for_a_suggestion_that_has_changed_saves_nothing(app, client, 
 
 
 def test_nothing_to_confirm_when_the_rules_say_stay(app, client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/suggestion/confirm"), data={"suggestion": "stay:"})
     assert response.status_code == 409
     assert fetch(app, select(SuggestionDecision)) == []
@@ -134,7 +134,7 @@ def test_nothing_to_confirm_when_the_rules_say_stay(app, client, auth, world):
 
 def test_a_lead_sees_the_suggestion_but_no_buttons(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login("lead")
+    auth.sign_in("lead")
     page = page_of(client, world)
     assert "Suggested: open the crisis card" in page
     assert "/suggestion/confirm" not in page and "/phase" not in page
@@ -142,7 +142,7 @@ def test_a_lead_sees_the_suggestion_but_no_buttons(app, client, auth, world):
 
 def test_the_page_never_changes_a_phase_by_itself(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     page_of(client, world)
     client.get(url(world, "/card/middle"), headers={"HX-Request": "true"})
     assert phase_of(app, world) == "first_meetings"
@@ -152,7 +152,7 @@ def test_the_page_never_changes_a_phase_by_itself(app, client, auth, world):
 
 
 def test_a_worker_changes_the_phase_by_hand_with_a_reason(app, client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/phase"),
                            data={"to_phase": "change_work", "reason": "Ready, talked it over"})
     assert response.status_code == 303
@@ -174,7 +174,7 @@ def test_a_worker_changes_the_phase_by_hand_with_a_reason(app, client, auth, wor
 def test_a_bad_phase_change_is_refused_with_a_message_and_saves_nothing(
     app, client, auth, world, data, message
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/phase"), data=data)
     assert response.status_code == 400
     assert message in html.unescape(response.get_data(as_text=True))
@@ -189,7 +189,7 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
     app, client, auth, world
 ):
     meeting_id = shared_meeting(app, world, 1, w2=["family_contact", "hostility"])
-    auth.login("w1")
+    auth.sign_in("w1")
     page = page_of(client, world)
     entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="grid-heading"')]
     assert 'data-author="w2"' not in entry and "Contact with family" not in entry
@@ -211,7 +211,7 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
 
 def test_a_lead_sees_every_capture_of_the_team(app, client, auth, world):
     shared_meeting(app, world, 1, w2=["family_contact"])
-    auth.login("lead")
+    auth.sign_in("lead")
     page = page_of(client, world)
     assert 'data-author="w2"' in page
     assert seen_in_grid(page, "Contact with family") == [True]
@@ -229,7 +229,7 @@ def test_the_grid_shows_the_last_eight_meetings_held_oldest_first(app, client, a
         marks = ["change_talk_up"] if days_ago <= 3 else ["relaxed"]
         shared_meeting(app, world, days_ago, w1=marks)
     shared_meeting(app, world, 0, attendance="no_show", w1=[])
-    auth.login("w1")
+    auth.sign_in("w1")
     page = page_of(client, world)
     head = re.findall(r'<th scope="col" class="date">(.*?)</th>', page)
     days = [date.today() - timedelta(days=d) for d in range(8, 0, -1)]
@@ -243,7 +243,7 @@ def test_the_grid_shows_the_last_eight_meetings_held_oldest_first(app, client, a
 
 
 def test_a_worker_adds_a_milestone_and_marks_it_reached(app, client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/milestones"), data={"title": "  Call his sister  "})
     assert response.status_code == 303
     milestone = fetch(app, select(Milestone))[0][0]
@@ -261,7 +261,7 @@ def test_a_worker_adds_a_milestone_and_marks_it_reached(app, client, auth, world
 def test_a_bad_milestone_is_refused_with_a_message_and_nothing_saved(
     app, client, auth, world, title
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/milestones"), data={"title": title})
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
@@ -270,7 +270,7 @@ def test_a_bad_milestone_is_refused_with_a_message_and_nothing_saved(
 
 
 def test_a_bad_milestone_status_is_refused(app, client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(url(world, "/milestones"), data={"title": "Start an evening class"})
     milestone = fetch(app, select(Milestone))[0][0]
     response = client.post(url(world, f"/milestones/{milestone.id}"), data={"status": "won"})
@@ -284,7 +284,7 @@ def test_a_milestone_of_another_client_is_404(app, client, auth, world):
         db.session.add(other)
         db.session.commit()
         other_id = other.id
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, f"/milestones/{other_id}"), data={"status": "dropped"})
     assert response.status_code == 404
     assert fetch(app, select(Milestone.status)) == [("open",)]
@@ -296,7 +296,7 @@ def test_a_milestone_of_another_client_is_404(app, client, auth, world):
 def test_a_worker_rates_the_month_and_editing_in_the_same_month_updates_it(
     app, client, auth, world
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.post(url(world, "/ratings"), data=RATING).status_code == 303
     assert client.post(url(world, "/ratings"), data=RATING | {"crime": "1"}).status_code == 303
     rows = fetch(app, select(DimensionRating))
@@ -318,7 +318,7 @@ def test_the_page_shows_the_last_months_of_ratings(app, client, auth, world):
                 extremist_activity=3, crime=4, marginalisation=2, mental_health=1,
             ))
         db.session.commit()
-    auth.login("lead")
+    auth.sign_in("lead")
     page = page_of(client, world)
     assert re.findall(r'<th scope="col">(\d{4}-\d\d)</th>', page) == [
         "2025-01", "2025-02", "2025-03"
@@ -338,7 +338,7 @@ def test_the_page_shows_the_last_months_of_ratings(app, client, auth, world):
 def test_a_bad_rating_is_refused_with_a_message_and_nothing_saved(
     app, client, auth, world, data
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(url(world, "/ratings"), data=data)
     assert response.status_code == 400
     assert re.search(r'<p class="error" id="\w+-error">.+</p>', response.get_data(as_text=True))
@@ -376,7 +376,7 @@ def milestone_id(app, world):
 def test_every_read_route_is_shown_only_to_the_clients_workers_and_team_lead(
     client, auth, world, username, status
 ):
-    auth.login(username)
+    auth.sign_in(username)
     for tail in READS:
         assert client.get(url(world, tail)).status_code == status, tail
 
@@ -389,7 +389,7 @@ def test_no_one_but_the_clients_workers_may_change_anything(
     app, client, auth, world, milestone_id, username, status
 ):
     shared_meeting(app, world, 1, w1=["hostility"])
-    auth.login(username)
+    auth.sign_in(username)
     for tail, data in WRITES:
         response = client.post(url(world, tail.format(milestone=milestone_id)), data=data)
         assert response.status_code == status, tail
@@ -401,7 +401,7 @@ def test_no_one_but_the_clients_workers_may_change_anything(
 
 
 def test_the_partner_in_the_pair_may_change_the_shared_client_too(app, client, auth, world):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.post(url(world, "/phase"), data={"to_phase": "crisis", "reason": "Call"})
     assert response.status_code == 303
 
@@ -457,7 +457,7 @@ def add_history(app, world, captures: int, start_day: int):
 def test_the_client_page_runs_the_same_number_of_queries_with_5_and_500_captures(
     app, client, auth, world, username
 ):
-    auth.login(username)
+    auth.sign_in(username)
     add_history(app, world, 5, start_day=1)
     client.get(url(world))  # the first request after login also loads the user
     with counted_queries(app) as few:
@@ -482,11 +482,11 @@ def test_the_timeline_offers_an_edit_link_on_your_own_recent_captures_only(
                               recorded_at=datetime.now() - timedelta(days=8))
         db.session.commit()
         fresh_id, old_id = fresh.id, old.id
-    auth.login("w3")
+    auth.sign_in("w3")
     page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
     assert f"/captures/{fresh_id}/edit" in page and f"/captures/{old_id}/edit" not in page
     auth.logout()
-    auth.login("lead")
+    auth.sign_in("lead")
     page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
     assert "/edit" not in page
 
@@ -498,6 +498,6 @@ def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, w
             client_id=world.clients["shared"], from_phase="first_meetings", to_phase="change_work",
             changed_at=datetime(2026, 11, 30, 23, 30), reason="late evening"))
         db.session.commit()
-    auth.login("w1")
+    auth.sign_in("w1")
     page = page_of(client, world)
     assert "01 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page

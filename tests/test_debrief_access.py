@@ -32,7 +32,7 @@ def pair_id(app, world):
 def test_the_comparison_is_for_the_pair_and_their_lead_only(
     client, auth, both_in, username, status
 ):
-    auth.login(username)
+    auth.sign_in(username)
     response = client.get(f"/meetings/{both_in}/debrief")
     assert response.status_code == status
     if status != 200:
@@ -48,7 +48,7 @@ def test_the_comparison_is_for_the_pair_and_their_lead_only(
 def test_the_pair_page_is_for_the_pair_and_their_lead_only(
     client, auth, world, pair_id, username, status
 ):
-    auth.login(username)
+    auth.sign_in(username)
     assert client.get(f"/pairs/{pair_id}").status_code == status
 
 
@@ -60,7 +60,7 @@ def test_the_pair_page_is_for_the_pair_and_their_lead_only(
 def test_only_the_two_workers_may_change_a_debrief(
     app, client, auth, both_in, username, status, action
 ):
-    auth.login(username)
+    auth.sign_in(username)
     response = client.post(f"/meetings/{both_in}/debrief/{action}", data={"next_step": "x"})
     assert response.status_code == status
     with app.app_context():
@@ -69,19 +69,19 @@ def test_only_the_two_workers_may_change_a_debrief(
 
 
 def test_an_unknown_pair_is_404(client, auth, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get("/pairs/999999").status_code == 404
 
 
 def test_the_pairs_list_shows_a_worker_their_pair_and_a_lead_the_teams(client, auth, world):
-    auth.login("w3")
+    auth.sign_in("w3")
     assert "w1 &amp; w2" not in client.get("/pairs").get_data(as_text=True)
     auth.logout()
     for username in ("w1", "lead"):
-        auth.login(username)
+        auth.sign_in(username)
         assert "w1 &amp; w2" in client.get("/pairs").get_data(as_text=True)
         auth.logout()
-    auth.login("lead_b")
+    auth.sign_in("lead_b")
     assert "w1 &amp; w2" not in client.get("/pairs").get_data(as_text=True)
 
 
@@ -104,7 +104,7 @@ def _leaks(response) -> list[str]:
 def test_the_comparison_url_is_404_until_ones_own_capture_is_saved(
     client, auth, only_partner_in, headers
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.get(f"/meetings/{only_partner_in}/debrief", headers=headers)
     assert response.status_code == 404
     assert _leaks(response) == []
@@ -114,7 +114,7 @@ def test_the_comparison_url_is_404_until_ones_own_capture_is_saved(
 def test_debrief_actions_are_404_until_ones_own_capture_is_saved(
     app, client, auth, only_partner_in, action
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.post(f"/meetings/{only_partner_in}/debrief/{action}",
                            data={"next_step": "peek"}, headers=HX)
     assert response.status_code == 404
@@ -126,7 +126,7 @@ def test_debrief_actions_are_404_until_ones_own_capture_is_saved(
 def test_the_pair_page_shows_nothing_of_a_meeting_only_the_partner_captured(
     client, auth, only_partner_in, pair_id
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.get(f"/pairs/{pair_id}")
     assert response.status_code == 200
     assert _leaks(response) == []
@@ -136,7 +136,7 @@ def test_the_pair_page_shows_nothing_of_a_meeting_only_the_partner_captured(
 def test_the_home_page_says_the_debrief_waits_but_shows_nothing_of_the_capture(
     client, auth, only_partner_in
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.get("/")
     assert response.status_code == 200
     assert _leaks(response) == []
@@ -146,7 +146,7 @@ def test_the_blindness_lifts_once_ones_own_capture_is_saved(app, client, auth, o
                                                            world):
     with app.app_context():
         add_capture(only_partner_in, world.users["w2"])
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.get(f"/meetings/{only_partner_in}/debrief")
     assert response.status_code == 200
     assert "Hostility or fury" in response.get_data(as_text=True)

@@ -33,7 +33,7 @@ def _debrief(app, meeting_id):
 def test_a_worker_sees_what_both_saw_what_only_they_saw_and_what_only_the_partner_saw(
     client, auth, both_in
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     both, rest = page.split("Only you saw", 1)
     mine, theirs = rest.split("Only w2 saw", 1)
@@ -45,7 +45,7 @@ def test_a_worker_sees_what_both_saw_what_only_they_saw_and_what_only_the_partne
 
 
 def test_the_partner_sees_the_same_comparison_from_their_side(client, auth, both_in):
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     mine, theirs = page.split("Only you saw", 1)[1].split("Only w1 saw", 1)
     assert "Hostility or fury" in mine
@@ -53,7 +53,7 @@ def test_the_partner_sees_the_same_comparison_from_their_side(client, auth, both
 
 
 def test_ratings_two_apart_are_marked_in_words_not_only_colour(client, auth, both_in):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert '<tr class="differs">' in page
     assert "3 apart" in page
@@ -62,7 +62,7 @@ def test_ratings_two_apart_are_marked_in_words_not_only_colour(client, auth, bot
 
 
 def test_attendance_and_length_disagreements_are_shown_with_a_prompt(client, auth, both_in):
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert "Attendance differs" in page and "w2: Cut short" in page
     assert "Length differs" in page and "You: 75 min · w2: 60 min" in page
@@ -71,13 +71,13 @@ def test_attendance_and_length_disagreements_are_shown_with_a_prompt(client, aut
 
 
 def test_the_comparison_does_not_show_the_partners_private_note(client, auth, both_in):
-    auth.login("w2")
+    auth.sign_in("w2")
     assert SECRET_NOTE not in client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
 
 
 def test_opening_the_comparison_creates_the_debrief_once(app, client, auth, both_in):
     assert _debrief(app, both_in) is None
-    auth.login("w1")
+    auth.sign_in("w1")
     client.get(f"/meetings/{both_in}/debrief")
     first = _debrief(app, both_in)
     assert first is not None and first.opened_at is not None
@@ -89,7 +89,7 @@ def test_opening_the_comparison_creates_the_debrief_once(app, client, auth, both
 def test_a_lead_reads_the_comparison_without_opening_it_or_getting_prompts(
     app, client, auth, both_in
 ):
-    auth.login("lead")
+    auth.sign_in("lead")
     response = client.get(f"/meetings/{both_in}/debrief")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_a_lead_reads_the_comparison_without_opening_it_or_getting_prompts(
 
 
 def test_the_agreed_next_step_is_saved_for_both(app, client, auth, both_in, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(f"/meetings/{both_in}/debrief/next-step",
                            data={"next_step": "  Ask about the housing letter  "})
     assert response.status_code == 303
@@ -109,13 +109,13 @@ def test_the_agreed_next_step_is_saved_for_both(app, client, auth, both_in, worl
     assert debrief.agreed_next_step == "Ask about the housing letter"
     assert debrief.agreed_by_id == world.users["w1"]
     auth.logout()
-    auth.login("w2")
+    auth.sign_in("w2")
     assert "Ask about the housing letter" in client.get(f"/meetings/{both_in}/debrief").get_data(
         as_text=True)
 
 
 def test_the_next_step_answers_htmx_with_its_fragment(client, auth, both_in):
-    auth.login("w2")
+    auth.sign_in("w2")
     response = client.post(f"/meetings/{both_in}/debrief/next-step",
                            data={"next_step": "Visit together"}, headers=HX)
     page = response.get_data(as_text=True)
@@ -129,7 +129,7 @@ def test_the_next_step_answers_htmx_with_its_fragment(client, auth, both_in):
 def test_a_missing_or_too_long_next_step_is_refused_next_to_the_field(
     app, client, auth, both_in, text
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.post(f"/meetings/{both_in}/debrief/next-step", data={"next_step": text},
                            headers=HX)
     page = response.get_data(as_text=True)
@@ -139,19 +139,19 @@ def test_a_missing_or_too_long_next_step_is_refused_next_to_the_field(
 
 
 def test_a_next_step_of_exactly_140_characters_is_accepted(app, client, auth, both_in):
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(f"/meetings/{both_in}/debrief/next-step", data={"next_step": "y" * 140})
     assert _debrief(app, both_in).agreed_next_step == "y" * 140
 
 
 def test_closing_makes_the_comparison_read_only_history(app, client, auth, both_in, world):
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(f"/meetings/{both_in}/debrief/next-step", data={"next_step": "Call the mother"})
     assert client.post(f"/meetings/{both_in}/debrief/close").status_code == 303
     debrief = _debrief(app, both_in)
     assert debrief.closed_by_id == world.users["w1"] and debrief.closed_at is not None
     auth.logout()
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert "read-only history" in page and "Call the mother" in page
     assert 'name="next_step"' not in page and "Close the debrief" not in page
@@ -166,7 +166,7 @@ def test_closing_makes_the_comparison_read_only_history(app, client, auth, both_
 def test_a_capture_edited_after_the_comparison_opened_is_marked_with_the_time(
     app, client, auth, both_in, world
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     client.get(f"/meetings/{both_in}/debrief")
     with app.app_context():
         from companion.models import Capture
@@ -185,7 +185,7 @@ def test_while_the_partner_has_not_saved_the_worker_only_learns_that_it_is_missi
 ):
     with app.app_context():
         add_capture(world.meetings["shared"], world.users["w1"])
-    auth.login("w1")
+    auth.sign_in("w1")
     response = client.get(f"/meetings/{world.meetings['shared']}/debrief")
     assert response.status_code == 200
     assert "w2 has not saved theirs yet" in response.get_data(as_text=True)
@@ -199,7 +199,7 @@ def test_a_meeting_without_a_second_worker_has_no_debrief(app, client, auth, wor
     with app.app_context():
         meeting = add_meeting(world.clients["shared"], [world.users["w1"]])
         add_capture(meeting, world.users["w1"])
-    auth.login("w1")
+    auth.sign_in("w1")
     assert client.get(f"/meetings/{meeting}/debrief").status_code == 404
     assert client.get("/meetings/999999/debrief").status_code == 404
 
@@ -222,7 +222,7 @@ def test_the_pair_page_shows_this_months_agreement_and_kappa_note(app, client, a
         from companion.models import Pair
 
         pair_id = db.session.scalar(select(Pair.id))
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
     # 2 meetings x 15 markers = 30 decisions, 1 disagreement: 96.7 %
     assert "97%</strong> agreement on markers" in page
@@ -239,7 +239,7 @@ def test_meetings_that_did_not_take_place_do_not_count_for_agreement(app, client
         from companion.models import Pair
 
         pair_id = db.session.scalar(select(Pair.id))
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
     assert "agreement on markers" not in page.split("Recent shared meetings")[0]
 
@@ -258,11 +258,11 @@ def _capture_of(meeting_id, author_id):
 def test_an_edit_on_the_capture_screen_after_opening_is_flagged_with_its_time(
     app, client, auth, both_in, world
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     assert "edited after comparison" not in client.get(f"/meetings/{both_in}/debrief").get_data(
         as_text=True)  # opened now; w2 saved before that
     auth.logout()
-    auth.login("w2")
+    auth.sign_in("w2")
     with app.app_context():
         capture = _capture_of(both_in, world.users["w2"])
         data = {
@@ -279,7 +279,7 @@ def test_an_edit_on_the_capture_screen_after_opening_is_flagged_with_its_time(
         edited_at = _capture_of(both_in, world.users["w2"]).edited_after_compare_at
         shown = to_local(edited_at).strftime("%H:%M")
     auth.logout()
-    auth.login("w1")
+    auth.sign_in("w1")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert f"edited after comparison at {shown}" in page
     flag = page.split('class="notice edited"', 1)[1].split("</p>", 1)[0]
@@ -292,12 +292,12 @@ def test_an_edit_on_the_capture_screen_after_opening_is_flagged_with_its_time(
 def test_the_agreed_next_step_is_planned_last_time_on_both_workers_next_card(
     client, auth, both_in, world
 ):
-    auth.login("w2")
+    auth.sign_in("w2")
     client.post(f"/meetings/{both_in}/debrief/next-step",
                 data={"next_step": "Ask about the transfer together"})
     for username in ("w2", "w1"):
         auth.logout()
-        auth.login(username)
+        auth.sign_in(username)
         page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
         brief = page.split('id="brief"', 1)[1].split("</div>", 1)[0]
         assert "Planned last time:</strong> Ask about the transfer together" in brief
@@ -307,10 +307,10 @@ def test_the_agreed_next_step_is_planned_last_time_on_both_workers_next_card(
 def test_either_worker_may_reword_the_next_step_until_it_is_closed(
     app, client, auth, both_in, world
 ):
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(f"/meetings/{both_in}/debrief/next-step", data={"next_step": "Call the mother"})
     auth.logout()
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert "Change the next step" in page and 'value="Call the mother"' in page
     client.post(f"/meetings/{both_in}/debrief/next-step",
@@ -329,7 +329,7 @@ def test_a_lead_reaches_the_teams_comparisons_from_home_and_another_lead_does_no
         from companion.models import Pair
 
         pair_id = db.session.scalar(select(Pair.id))
-    auth.login("lead")
+    auth.sign_in("lead")
     assert f'href="/pairs/{pair_id}"' in client.get("/").get_data(as_text=True)
     pair_page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
     assert f'href="/meetings/{both_in}/debrief"' in pair_page
@@ -337,7 +337,7 @@ def test_a_lead_reaches_the_teams_comparisons_from_home_and_another_lead_does_no
     comparison = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
     assert "Only w1 saw" in comparison and "Only w2 saw" in comparison
     auth.logout()
-    auth.login("lead_b")
+    auth.sign_in("lead_b")
     home = client.get("/").get_data(as_text=True)
     assert f"/pairs/{pair_id}" not in home and f"/meetings/{both_in}/" not in home
 
@@ -350,13 +350,13 @@ def test_once_closed_neither_capture_can_be_edited_so_the_history_stays_as_compa
     with app.app_context():
         mine = db.session.scalar(select(Capture.id).where(
             Capture.meeting_id == both_in, Capture.author_id == world.users["w2"]))
-    auth.login("w2")
+    auth.sign_in("w2")
     assert 'name="idempotency_key"' in client.get(f"/captures/{mine}/edit").get_data(as_text=True)
     auth.logout()
-    auth.login("w1")
+    auth.sign_in("w1")
     client.post(f"/meetings/{both_in}/debrief/close")
     auth.logout()
-    auth.login("w2")
+    auth.sign_in("w2")
     page = client.get(f"/captures/{mine}/edit").get_data(as_text=True)
     assert "debrief of this meeting is closed" in page and 'name="idempotency_key"' not in page
     response = client.post(f"/captures/{mine}/edit", data={
@@ -374,7 +374,7 @@ def test_the_comparison_links_to_the_pairs_agreement_page(app, client, auth, bot
     with app.app_context():
         pair_id = db.session.scalar(select(Pair.id))
     for username in ("w1", "lead"):
-        auth.login(username)
+        auth.sign_in(username)
         page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
         assert f'href="/pairs/{pair_id}"' in page, username
         auth.logout()

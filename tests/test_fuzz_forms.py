@@ -160,6 +160,6 @@ def test_a_script_canary_in_every_text_field_only_ever_shows_escaped(fuzz_app, m
 
 
 def test_a_nul_character_in_a_field_is_refused_with_400_on_every_engine(client, auth, world):
-    auth.login("admin")
+    auth.sign_in("admin")
     response = client.post("/admin/teams", data={"name": ["ok", "Team\x00X"]})
     assert response.status_code == 400

@@ -23,13 +23,13 @@ def _pdf_url(world, team="team", month=WORLD_MONTH):
 @pytest.mark.parametrize(("username", "status"), [("w1", 403), ("w3", 403), ("admin", 403),
                                                   ("lead_b", 404)])
 def test_only_the_teams_lead_gets_its_report(client, auth, world, username, status):
-    auth.login(username)
+    auth.sign_in(username)
     assert client.get(_pdf_url(world)).status_code == status
 
 
 @pytest.mark.parametrize(("username", "status"), [("w1", 403), ("admin", 403), ("lead", 200)])
 def test_the_reports_page_is_for_leads(client, auth, world, username, status):
-    auth.login(username)
+    auth.sign_in(username)
     assert client.get("/reports/").status_code == status
 
 
@@ -39,7 +39,7 @@ def test_an_anonymous_visitor_is_sent_to_login(client, world):
 
 
 def test_a_refused_report_is_audited(app, client, auth, world):
-    auth.login("lead_b")
+    auth.sign_in("lead_b")
     client.get(_pdf_url(world))
     with app.app_context():
         subjects = db.session.scalars(select(AuditEntry.subject).where(
@@ -49,7 +49,7 @@ def test_a_refused_report_is_audited(app, client, auth, world):
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "October", "2026-10-01", "0000-01"])
 def test_a_bad_month_in_the_address_is_a_400_with_a_message(client, auth, world, month):
-    auth.login("lead")
+    auth.sign_in("lead")
     response = client.get(_pdf_url(world, month=month))
     assert response.status_code == 400
     assert "YYYY-MM" in response.get_data(as_text=True) or "between" in response.get_data(
@@ -57,14 +57,14 @@ def test_a_bad_month_in_the_address_is_a_400_with_a_message(client, auth, world,
 
 
 def test_the_month_form_sends_a_good_month_to_its_pdf(client, auth, world):
-    auth.login("lead")
+    auth.sign_in("lead")
     response = client.get("/reports/?month=2026-10")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/reports/{world.team}/2026-10.pdf")
 
 
 def test_the_month_form_shows_a_bad_month_next_to_the_field(client, auth, world):
-    auth.login("lead")
+    auth.sign_in("lead")
     response = client.get("/reports/?month=2026-99")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -72,14 +72,14 @@ def test_the_month_form_shows_a_bad_month_next_to_the_field(client, auth, world)
 
 
 def test_the_lead_home_links_to_the_reports(client, auth, world):
-    auth.login("lead")
+    auth.sign_in("lead")
     assert 'href="/reports/"' in client.get("/").get_data(as_text=True)
-    auth.login("w1")
+    auth.sign_in("w1")
     assert 'href="/reports/"' not in client.get("/").get_data(as_text=True)
 
 
 def test_the_lead_downloads_their_own_teams_report(client, auth, world):
-    auth.login("lead")
+    auth.sign_in("lead")
     response = client.get(_pdf_url(world))
     assert response.status_code == 200
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]

@@ -58,7 +58,7 @@ def test_a_changed_file_gets_a_new_url_and_the_old_copy_stays(tmp_path):
 
 @pytest.mark.parametrize("fetch_site", ["same-origin", "none"])
 def test_html_is_compressed_for_requests_from_our_own_pages(client, auth, world, fetch_site):
-    auth.login("w1")
+    auth.sign_in("w1")
     answer = client.get("/", headers={"Accept-Encoding": "br, gzip", "Sec-Fetch-Site": fetch_site})
     assert answer.headers["Content-Encoding"] == "br"
     assert b"csrf" in brotli.decompress(answer.data)
@@ -69,7 +69,7 @@ def test_html_asked_for_from_another_site_or_an_unknown_one_is_not_compressed(
         client, auth, world, fetch_site):
     """BREACH needs the attacker's page to send the victim's requests and see their compressed
     length; a cross-site request (or one without fetch metadata) gets the page uncompressed."""
-    auth.login("w1")
+    auth.sign_in("w1")
     headers = {"Accept-Encoding": "br, gzip"} | ({"Sec-Fetch-Site": fetch_site} if fetch_site
                                                  else {})
     answer = client.get("/", headers=headers)

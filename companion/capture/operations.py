@@ -18,6 +18,7 @@ from companion import audit
 from companion.capture.queries import capture_for_key, capture_of, debrief_closed
 from companion.capture.receipts import same_content
 from companion.capture.validation import CaptureData
+from companion.clients import lifecycle
 from companion.extensions import db
 from companion.models import (
     Capture,
@@ -92,6 +93,11 @@ def save_capture(author: User, client: Client, data: CaptureData, zone: ZoneInfo
     existing = capture_for_key(data.idempotency_key)
     if existing is not None:
         return _replay(existing, author, client, data)
+    try:
+        lifecycle.hold_for_capture(client, author)
+    except lifecycle.CaseUnavailable:
+        db.session.rollback()
+        raise
     meeting = meeting or _same_day_meeting(author, client, data.held_on)
     meeting_id = meeting.id if meeting is not None else None
     if meeting_id is not None:

@@ -4,7 +4,16 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from companion.extensions import db
-from companion.models import Assignment, Capture, Debrief, Meeting, MeetingWorker, Pair, User
+from companion.models import (
+    Assignment,
+    Capture,
+    Client,
+    Debrief,
+    Meeting,
+    MeetingWorker,
+    Pair,
+    User,
+)
 
 UNCAPTURED_SHOWN = 20
 
@@ -14,7 +23,8 @@ def uncaptured_meetings(user: User, client_id: int | None = None,
     """Meetings `user` took part in, with a client still assigned to them, and no capture of
     theirs yet; newest first. One statement."""
     captured = exists().where(Capture.meeting_id == Meeting.id, Capture.author_id == user.id)
-    assigned = select(Assignment.client_id).where(Assignment.user_id == user.id)
+    assigned = (select(Assignment.client_id).join(Client, Client.id == Assignment.client_id)
+                .where(Assignment.user_id == user.id, Client.closed_at.is_(None)))
     query = (
         select(Meeting)
         .options(joinedload(Meeting.client))

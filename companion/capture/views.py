@@ -12,6 +12,7 @@ from flask_login import current_user
 from companion import access, content, offline
 from companion.capture import operations, prefill, queries, receipts
 from companion.capture.validation import Rules, validate
+from companion.clients.lifecycle import open_case
 from companion.clock import local_now, team_zone
 from companion.content import Vocabulary
 from companion.extensions import db
@@ -53,7 +54,7 @@ class Screen:
 @bp.route("/clients/<int:client_id>/capture", methods=["GET", "POST"])
 @access.allow("worker")
 def new(client_id: int):
-    client = access.load_client(client_id, "capture.form")
+    client = open_case(access.load_client(client_id, "capture.form"))
     co_workers = queries.co_worker_choices(client.id, current_user.id)
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
@@ -69,7 +70,7 @@ def new(client_id: int):
 @access.allow("worker")
 def meeting(meeting_id: int):
     found = access.load_meeting(meeting_id)
-    client = access.load_client(found.client_id, "capture.form")
+    client = open_case(access.load_client(found.client_id, "capture.form"))
     existing = queries.capture_of(found.id, current_user.id)
     if existing is not None:
         flash(_("You have already captured this meeting."))

@@ -26,6 +26,7 @@ from companion.models import (
     DimensionRating,
     Meeting,
     Milestone,
+    User,
 )
 
 GRID_MEETINGS = 8
@@ -105,4 +106,12 @@ def assignments(client) -> list[Assignment]:
     return db.session.scalars(
         select(Assignment).options(joinedload(Assignment.user))
         .where(Assignment.client_id == client.id).order_by(Assignment.role.desc())
+    ).all()
+
+
+def team_workers(client) -> list[User]:
+    """The active workers of the client's own team."""
+    return db.session.scalars(
+        select(User).where(User.team_id == client.team_id, User.role == "worker",
+                           User.active.is_(True)).order_by(User.username)
     ).all()

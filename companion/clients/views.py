@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from companion import access
 from companion.capture.operations import EDIT_WINDOW
-from companion.clients import brief, forms, operations, queries
+from companion.clients import brief, forms, handover, operations, queries
 from companion.clients.operations import ClientError
 from companion.clock import local_now
 from companion.extensions import db
@@ -28,8 +28,19 @@ def render_page(client, part: str = "beginning", status: int = 200, **forms_and_
         "milestone_form": forms.MilestoneForm(formdata=None),
         "rating_form": rating_form(context["ratings"], context["today"]),
         "editable_since": utcnow() - EDIT_WINDOW,
-    } | forms_and_errors
+    } | lifecycle_context(client, context["assignments"]) | forms_and_errors
     return render_template("clients/show.html", **context), status
+
+
+def lifecycle_context(client, assignments) -> dict:
+    from companion.clients import lifecycle_forms
+
+    context = {"close_form": lifecycle_forms.CloseForm(formdata=None, version=client.version),
+               "reopen_form": lifecycle_forms.ReopenForm(formdata=None, version=client.version)}
+    if current_user.role == "lead":
+        context["handover_form"] = lifecycle_forms.handover_form(
+            client, queries.team_workers(client), assignments)
+    return context
 
 
 def rating_form(ratings, today) -> forms.RatingForm:
@@ -45,7 +56,12 @@ def back_to(client):
 @bp.get("/<int:client_id>")
 @access.allow("worker", "lead")
 def show(client_id: int):
-    return render_page(access.load_client(client_id))
+    client = access.load_client(client_id)
+    arrived = handover.unseen_for(client, current_user)
+    if arrived is not None:  # the first time the new worker opens it: shown once, then kept
+        handover.mark_seen(arrived)
+        db.session.commit()
+    return render_page(client, arrived=arrived)
 
 
 @bp.get("/<int:client_id>/card/<part>")

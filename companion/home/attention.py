@@ -77,7 +77,8 @@ def needs_attention(lead: User) -> Attention:
 
 
 def _clients(team_id: int) -> dict[int, Client]:
-    query = select(Client).where(Client.team_id == team_id).order_by(Client.code)
+    query = select(Client).where(Client.team_id == team_id, Client.closed_at.is_(None)).order_by(
+        Client.code)
     return {client.id: client for client in db.session.scalars(query)}
 
 

@@ -21,6 +21,7 @@ def clients_with_last_meeting(user) -> list[tuple[Client, object]]:
     query = (
         select(Client, last.label("last_held_on"))
         .join(visible, visible.c.id == Client.id)
+        .where(Client.closed_at.is_(None))
         .order_by(Client.code)
     )
     return list(db.session.execute(query).all())
@@ -56,6 +57,15 @@ def lead_overview(user) -> dict:
     return {
         "attention": needs_attention(user),
         "clients": clients_with_last_meeting(user),
+        "needs_worker": db.session.scalars(
+            select(Client).where(Client.team_id == user.team_id, Client.closed_at.is_(None),
+                                 ~Client.id.in_(select(Assignment.client_id)
+                                                .join(User, User.id == Assignment.user_id)
+                                                .where(User.active.is_(True))))
+            .order_by(Client.code)).all(),
+        "closed": db.session.scalars(
+            select(Client).where(Client.team_id == user.team_id, Client.closed_at.is_not(None))
+            .order_by(Client.closed_at.desc())).all(),
         "workers": [(worker, counts.get(worker.id, 0)) for worker in workers],
         "pairs": pairs_of(user),
     }

@@ -2,13 +2,14 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from companion.extensions import db
 from companion.models.base import (
     ASSIGNMENT_ROLES,
     ATTENDANCE,
+    CLOSE_REASONS,
     MILESTONE_STATUSES,
     choice,
     utcnow,
@@ -30,6 +31,12 @@ class Client(db.Model):
     code: Mapped[str] = mapped_column(String(32))
     phase: Mapped[str] = mapped_column(PHASE, default="before_first_meeting")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every hand-over, close and reopen: a change based on an older view is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    closed_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(choice("close_reason", *CLOSE_REASONS))
+    closed_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     team: Mapped[Team] = relationship()
     assignments: Mapped[list["Assignment"]] = relationship(
@@ -52,6 +59,25 @@ class Assignment(db.Model):
 
     client: Mapped[Client] = relationship(back_populates="assignments")
     user: Mapped[User] = relationship()
+
+
+class Handover(db.Model):
+    """A lead moved a client between workers; `summary` is the record as it stood then,
+    shown to the new worker the first time they open the client."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None]
+
+    from_user: Mapped[User | None] = relationship(foreign_keys=[from_user_id])
+    to_user: Mapped[User | None] = relationship(foreign_keys=[to_user_id])
 
 
 class Meeting(db.Model):
