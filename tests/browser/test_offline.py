@@ -367,7 +367,8 @@ def _client_id(live_app, code):
 def _unassign(live_app, username, code):
     with live_app.app_context():
         assignment = db.session.scalar(
-            select(Assignment).join(User).join(Client)
+            select(Assignment).join(User, Assignment.user_id == User.id)
+            .join(Client, Assignment.client_id == Client.id)
             .where(User.username == username, Client.code == code))
         kept = (assignment.client_id, assignment.user_id, assignment.role)
         db.session.delete(assignment)
