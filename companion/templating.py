@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from companion import vocabulary
+from companion import agreement, vocabulary
 from companion.clock import local_now, to_local
 
 MARKER_GROUP_TITLES = {
@@ -60,5 +60,6 @@ def init_app(app: Flask) -> None:
         dimensions=vocabulary.DIMENSIONS,
         marker_groups=marker_groups,
         close_label=close_label,
+        rare_figures=agreement.rare_figures,
     )
     app.jinja_env.filters.update(team_clock=team_clock, meeting_ago=meeting_ago)

@@ -1,46 +1,10 @@
-"""Building captures and meetings for the debrief tests without the capture screens."""
+"""Moved to tests/support/records.py (this alias goes once every test imports from there)."""
 
-import uuid
-from datetime import date, time, timedelta
-
-from companion.extensions import db
-from companion.models import Capture, Meeting, MeetingWorker, utcnow
-
-SECRET_NOTE = "partner-secret-note-7731"
-SECRET_STEP = "partner-secret-step-4417"
-SECRET_LENGTH = 37
-
-
-def add_capture(meeting_id, author_id, marks=(), attendance="held", length=60, goals=3, tasks=3,
-                bond=3, note=None, next_step=None, recorded_at=None, co_worker_id=None):
-    """A saved capture of an existing meeting, committed."""
-    meeting = db.session.get(Meeting, meeting_id)
-    capture = Capture(
-        meeting_id=meeting_id, author_id=author_id, idempotency_key=uuid.uuid4().hex,
-        attendance=attendance, held_on=meeting.held_on, starts_at=meeting.starts_at,
-        length_minutes=length, marks=list(marks), rating_goals=goals, rating_tasks=tasks,
-        rating_bond=bond, note=note, next_step=next_step, co_worker_id=co_worker_id,
-        recorded_at=recorded_at or utcnow(),
-    )
-    db.session.add(capture)
-    db.session.commit()
-    return capture.id
-
-
-def add_meeting(client_id, worker_ids, held_on=None, starts_at=time(10)):
-    """A meeting of the given workers, committed; its id."""
-    meeting = Meeting(client_id=client_id, held_on=held_on or date.today() - timedelta(days=1),
-                      starts_at=starts_at, length_minutes=60, attendance="held")
-    meeting.workers = [MeetingWorker(user_id=worker_id) for worker_id in worker_ids]
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting.id
-
-
-def secret_capture(world, author="w1"):
-    """The partner's capture, full of things the other worker must not see before saving."""
-    return add_capture(
-        world.meetings["shared"], world.users[author], marks=("hostility", "concrete_plans"),
-        attendance="cut_short", length=SECRET_LENGTH, goals=1, tasks=5, bond=2, note=SECRET_NOTE,
-        next_step=SECRET_STEP,
-    )
+from tests.support.records import (  # noqa: F401
+    SECRET_LENGTH,
+    SECRET_NOTE,
+    SECRET_STEP,
+    add_capture,
+    add_meeting,
+    secret_capture,
+)

@@ -6,14 +6,15 @@ pair built below); every route with a record id is also tried with the other tea
 """
 
 import re
-from datetime import date, time
+from datetime import time
 
 import pytest
 from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Capture, Milestone, Pair, User
-from tests.world import PASSWORD
+from tests.support import team_today
+from tests.support.world import PASSWORD
 
 # Columns: anonymous, worker w1, paired partner w2, other worker of the team w3, lead,
 # other team's lead, admin. The records in the URL belong to w1 and w2's team.
@@ -95,7 +96,7 @@ URL_VALUES = {
     "worker_id": lambda ids: (ids["worker"], ids["target_user"]),
     "part": lambda ids: ("middle", None),
     "decision": lambda ids: ("dismiss", None),
-    "month": lambda ids: (date.today().strftime("%Y-%m"), None),
+    "month": lambda ids: (team_today().strftime("%Y-%m"), None),
     "filename": lambda ids: ("app.css", None),
 }
 VARIABLE = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
@@ -146,7 +147,7 @@ def _ids(app, world) -> dict:
 def _capture(meeting_id, author_id, key):
     """Both partners have saved their capture of the shared meeting: its debrief is open."""
     return Capture(meeting_id=meeting_id, author_id=author_id, idempotency_key=f"matrix-{key}",
-                   attendance="held", held_on=date.today(), starts_at=time(10),
+                   attendance="held", held_on=team_today(), starts_at=time(10),
                    length_minutes=60, marks=["relaxed"], rating_goals=4)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, User
-from tests.conftest import make_app
+from tests.support.apps import make_app
 
 
 def test_login_lands_on_home_with_own_clients(client, auth, world):

@@ -11,8 +11,8 @@ from companion import config
 from companion.auth import mfa
 from companion.extensions import db
 from companion.models import AuditEntry, RecoveryCode, User
-from tests.conftest import make_app
-from tests.world import PASSWORD
+from tests.support.apps import make_app
+from tests.support.world import PASSWORD
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ADMIN_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"

@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 from companion.extensions import db
 from companion.models import User
 from companion.passwords import hash_secret, password_problem
-from tests.world import PASSWORD, PASSWORD_HASH, PIN
+from tests.support.world import PASSWORD, PASSWORD_HASH, PIN
 
 
 def test_hashes_are_argon2id_with_at_least_the_owasp_parameters():

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, User
-from tests.conftest import make_app
-from tests.world import PASSWORD, PIN
+from tests.support.apps import make_app
+from tests.support.world import PASSWORD, PIN
 
 
 def _copy(client):

@@ -10,9 +10,9 @@ import redis
 
 from companion.auth.throttle import address_key, throttle
 from companion.extensions import db
-from tests import world as world_module
-from tests.conftest import make_app
-from tests.world import PASSWORD
+from tests.support import world as world_module
+from tests.support.apps import make_app
+from tests.support.world import PASSWORD
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 

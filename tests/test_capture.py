@@ -2,7 +2,7 @@
 
 import re
 import time as time_module
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from companion.extensions import db
 from companion.models import AuditEntry, Capture, Debrief, Meeting, MeetingWorker, User, utcnow
+from tests.support import team_today
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
@@ -48,7 +49,7 @@ def _form(world, key, client_name="shared", **changes):
         "idempotency_key": key,
         "client_id": str(world.clients[client_name]),
         "attendance": "held",
-        "held_on": date.today().isoformat(),
+        "held_on": team_today().isoformat(),
         "starts_at": "10:00",
         "length_minutes": "60",
         "readiness": ["relaxed", "open_posture", "change_talk_up"],
@@ -88,7 +89,7 @@ def test_a_plain_post_saves_the_capture_and_its_meeting_then_goes_to_the_client(
         capture = db.session.scalar(select(Capture).where(Capture.idempotency_key == key))
         assert capture.marks == ["relaxed", "open_posture", "change_talk_up"]
         assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (4, 3, 5)
-        assert capture.meeting.held_on == date.today() and capture.meeting.created_by_id == \
+        assert capture.meeting.held_on == team_today() and capture.meeting.created_by_id == \
             world.users["w1"]
         assert [w.user_id for w in capture.meeting.workers] == [world.users["w1"]]
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
@@ -109,7 +110,7 @@ def test_an_htmx_save_answers_with_the_saved_fragment_without_a_page(app, client
 def test_the_form_is_prefilled_with_today_held_and_the_pair_partner(client, sign_in, world):
     sign_in("w1")
     page = client.get(_new_url(world)).get_data(as_text=True)
-    assert f'name="held_on" value="{date.today().isoformat()}"' in page
+    assert f'name="held_on" value="{team_today().isoformat()}"' in page
     assert re.search(r'name="attendance" value="held" checked', page)
     assert re.search(rf'name="co_worker_id" value="{world.users["w2"]}" checked', page)
     assert 'name="starts_at" value="' in page and 'name="length_minutes" value="60"' in page
@@ -131,7 +132,7 @@ def test_the_same_key_posted_twice_makes_one_capture(app, client, sign_in, world
 
 def test_capture_records_how_long_after_the_meeting_it_was_saved(app, client, sign_in, world):
     sign_in("w1")
-    held_on = date.today() - timedelta(days=2)
+    held_on = team_today() - timedelta(days=2)
     response, key = _capture_new(client, world, held_on=held_on.isoformat(), starts_at="09:00",
                                  length_minutes="60")
     assert response.status_code == 303
@@ -164,7 +165,7 @@ def test_saving_audits_capture_created_without_the_note(app, client, sign_in, wo
         ({"slip": ["invented"]}, "slip", "Unknown choice"),
         ({"rating_goals": "7"}, "rating_goals", "A rating is 1 to 5"),
         ({"rating_bond": "0"}, "rating_bond", "A rating is 1 to 5"),
-        ({"held_on": (date.today() + timedelta(days=2)).isoformat()}, "held_on",
+        ({"held_on": (team_today() + timedelta(days=2)).isoformat()}, "held_on",
          "cannot be in the future"),
         ({"held_on": "yesterday"}, "held_on", "Give the date"),
         ({"starts_at": "25:99"}, "starts_at", "Give the start time"),
@@ -437,7 +438,7 @@ def test_opening_an_already_captured_meeting_leads_to_the_edit(app, client, sign
 def test_a_capture_posted_with_an_expired_form_comes_back_with_its_key_and_saves_nothing(
     database_url, engine_name, tmp_path, world
 ):
-    from tests.conftest import make_app
+    from tests.support.apps import make_app
 
     app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()

@@ -12,6 +12,7 @@ from companion.capture.validation import CaptureData, Rules, validate
 from companion.content import load_content
 from companion.extensions import db
 from companion.models import Assignment, Capture, Client, Debrief, Meeting, User
+from tests.support import team_today
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VOCABULARY = load_content().vocabulary
@@ -102,7 +103,7 @@ def test_the_edit_window_is_48_hours():
 
 
 def _data(key="a" * 32, **changes) -> CaptureData:
-    values = {"idempotency_key": key, "attendance": "held", "held_on": date.today(),
+    values = {"idempotency_key": key, "attendance": "held", "held_on": team_today(),
               "starts_at": time(9), "length_minutes": 60, "marks": ("relaxed",)}
     return CaptureData(**(values | changes))
 

@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -10,11 +10,11 @@ from companion.content import ContentError, load_content
 from companion.extensions import db
 from companion.models import Client, Debrief
 from companion.vocabulary import PARTS
-from tests import records
-from tests.conftest import make_app
-from tests.test_cards import EARLY_DONTS, prompt_toml, write_card
+from tests.support import records, team_today
+from tests.support.apps import make_app
+from tests.support.content import EARLY_DONTS, prompt_toml, write_card
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = team_today() - timedelta(days=1)
 
 
 def text_of(response) -> str:
@@ -191,7 +191,7 @@ def add_meeting_with_captures(app, world, days_ago, **by_author):
     """A meeting of the shared client; keyword arguments give each author's capture fields."""
     with app.app_context():
         meeting = records.meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
-                                  date.today() - timedelta(days=days_ago))
+                                  team_today() - timedelta(days=days_ago))
         for author, fields in by_author.items():
             records.capture(meeting, world.users[author], **fields)
         db.session.commit()

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Debrief, Pair
-from tests.debrief_support import SECRET_NOTE, SECRET_STEP, add_capture, secret_capture
+from tests.support.records import SECRET_NOTE, SECRET_STEP, add_capture, secret_capture
 
 HX = {"HX-Request": "true"}
 

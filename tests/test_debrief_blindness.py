@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Capture, Debrief, Pair
-from tests.debrief_support import SECRET_LENGTH, SECRET_NOTE, SECRET_STEP, secret_capture
+from tests.support.records import SECRET_LENGTH, SECRET_NOTE, SECRET_STEP, secret_capture
 
 HX = {"HX-Request": "true"}
 SKIPPED_ENDPOINTS = {"static", "auth.login", "auth.logout"}
@@ -106,7 +106,7 @@ def test_the_sweep_itself_finds_the_secrets_once_both_are_in(app, client, auth, 
                                                              world):
     """A control: after w2 saves, the comparison shows the partner's length, so the sweep's
     detector works (the note stays private to its author even then)."""
-    from tests.debrief_support import add_capture
+    from tests.support.records import add_capture
 
     with app.app_context():
         add_capture(partner_saved["meeting_id"], world.users["w2"])

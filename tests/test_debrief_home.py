@@ -5,7 +5,7 @@ from datetime import timedelta
 from companion.debriefs import home
 from companion.extensions import db
 from companion.models import Debrief, User, utcnow
-from tests.debrief_support import add_capture
+from tests.support.records import add_capture
 
 
 def _home(world, username):

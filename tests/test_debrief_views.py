@@ -8,7 +8,7 @@ from sqlalchemy import select
 from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import Debrief
-from tests.debrief_support import SECRET_NOTE, add_capture, add_meeting
+from tests.support.records import SECRET_NOTE, add_capture, add_meeting
 
 HX = {"HX-Request": "true"}
 
@@ -70,9 +70,14 @@ def test_attendance_and_length_disagreements_are_shown_with_a_prompt(client, aut
     assert "6 things to talk about" in page  # 3 markers, goals, attendance, length
 
 
-def test_the_comparison_does_not_show_the_partners_private_note(client, auth, both_in):
+def test_the_comparison_shows_the_partners_note_once_both_saved_but_not_to_the_lead(
+    client, auth, both_in
+):
     auth.sign_in("w2")
-    assert SECRET_NOTE not in client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    assert SECRET_NOTE in client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    auth.sign_in("lead")
+    page = client.get(f"/meetings/{both_in}/debrief").get_data(as_text=True)
+    assert SECRET_NOTE not in page and "A note was written" in page
 
 
 def test_opening_the_comparison_creates_the_debrief_once(app, client, auth, both_in):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import String, select
 
 from companion.extensions import db
-from tests import world as world_module
-from tests.conftest import make_app
+from tests.support import world as world_module
+from tests.support.apps import make_app
 from tests.test_access_matrix import Visitor, _ids, _routes, _url
 
 CANARY = '"><img src=x onerror=alert(1)>{{7*7}}'

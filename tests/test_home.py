@@ -1,6 +1,6 @@
 """Home by role, health check, headers and error pages."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask import g
@@ -8,8 +8,9 @@ from sqlalchemy import event
 
 from companion.extensions import db
 from companion.models import Capture, Meeting, MeetingWorker, utcnow
-from tests.conftest import make_app
-from tests.debrief_support import add_capture
+from tests.support import team_today
+from tests.support.apps import make_app
+from tests.support.records import add_capture
 
 
 def test_worker_home_lists_only_their_clients(client, auth, world):
@@ -96,7 +97,7 @@ def _add_captures(app, world, first, last):
     """Meetings of the shared client numbered first..last-1, each captured by w1 only."""
     with app.app_context():
         for number in range(first, last):
-            held_on = date.today() - timedelta(days=number + 2)
+            held_on = team_today() - timedelta(days=number + 2)
             meeting = Meeting(client_id=world.clients["shared"], held_on=held_on,
                               starts_at=time(10), length_minutes=60, attendance="held",
                               workers=[MeetingWorker(user_id=world.users["w1"]),

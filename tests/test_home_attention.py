@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from companion.clock import month_start
 from companion.extensions import db
 from companion.models import Client, Debrief, Milestone
-from tests.debrief_support import add_capture, add_meeting
+from tests.support.records import add_capture, add_meeting
 from tests.test_home import _add_captures, _statements_for_home
 
 

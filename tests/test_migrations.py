@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from companion.extensions import db
-from tests.conftest import make_app, scratch_postgres_database
+from tests.support.apps import make_app, scratch_postgres_database
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from companion.extensions import db
 from companion.models import AuditEntry, Capture, Client, Meeting, MeetingWorker, Team
 from companion.reports import queries
 from companion.reports.months import month_key, parse_month
+from tests.support import team_today
 
-WORLD_MONTH = month_key(date.today() - timedelta(days=1))  # when tests.world's meetings are
+WORLD_MONTH = month_key(team_today() - timedelta(days=1))  # when tests.world's meetings are
 
 
 def _pdf_url(world, team="team", month=WORLD_MONTH):

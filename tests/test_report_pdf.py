@@ -35,12 +35,13 @@ from companion.models import (
 from companion.reports.figures import Headline
 from companion.reports.months import month_key, next_month, previous_month
 from companion.vocabulary import DIMENSIONS, PHASES
-from tests.browser.conftest import DEMO_PASSWORD
-from tests.conftest import make_app
+from tests.support import team_today
+from tests.support.apps import make_app
+from tests.support.browser import DEMO_PASSWORD
 
 CANARY_NOTE = "CANARY-NOTE-7f3a"
 CANARY_STEP = "CANARY-STEP-91c2"
-MONTH = previous_month(date.today().replace(day=1))
+MONTH = previous_month(team_today().replace(day=1))
 PURGED_MONTH, EMPTY_MONTH = "2020-05", "2019-01"
 VOCABULARY = load_content().vocabulary
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from companion.extensions import db
 from companion.models import AuditEntry, User
-from tests.world import PASSWORD, PIN
+from tests.support.world import PASSWORD, PIN
 
 CANARY_NOTE = "canary-note-7f3a"
 

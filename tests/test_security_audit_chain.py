@@ -14,7 +14,7 @@ from companion import audit
 from companion.extensions import db
 from companion.models import AuditEntry
 from tests.conftest import ENGINES, POSTGRES_SERVER, TEST_ENV, make_app, scratch_postgres_database
-from tests.world import PASSWORD
+from tests.support.world import PASSWORD
 
 POSTGRES_ONLY = [name for name in ENGINES if name == "postgresql"]
 
@@ -177,7 +177,7 @@ def _postgres_role():
 def test_the_app_runs_as_a_role_that_may_only_insert_and_select_on_the_audit_log(
     engine_name, tmp_path
 ):
-    from tests import world as world_module
+    from tests.support import world as world_module
 
     with _postgres_role() as role, scratch_postgres_database() as owner_url:
         owner = make_app(owner_url, tmp_path)

@@ -23,6 +23,7 @@ from companion.models import (
     utcnow,
 )
 from companion.passwords import verify_secret
+from tests.support import team_today
 
 TAMPERED = "tampered-by-form"
 BOGUS_ID = 987654
@@ -86,7 +87,7 @@ def _capture_form(world, client, url, **own):
     key = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
     return {
         "idempotency_key": key, "client_id": str(world.clients["shared"]),
-        "attendance": "held", "held_on": date.today().isoformat(), "starts_at": "10:00",
+        "attendance": "held", "held_on": team_today().isoformat(), "starts_at": "10:00",
         "length_minutes": "60", "readiness": "relaxed", "rating_goals": "4", "rating_tasks": "",
         "rating_bond": "", "next_step": "", "note": "", "co_worker_id": str(world.users["w2"]),
     } | own

@@ -8,6 +8,7 @@ from companion.clock import month_start
 from companion.extensions import db
 from companion.models import AuditEntry, Capture, Meeting, MonthlyAggregate
 from companion.retention import purge
+from tests.support import team_today
 
 
 def test_the_cutoff_is_the_first_of_the_month_so_many_months_back():
@@ -27,7 +28,7 @@ def test_purge_deletes_old_captures_keeps_new_ones_and_the_monthly_figures(app, 
         old.held_on = date(2020, 5, 4)
         db.session.add(_capture(old.id, world.users["w1"], "old-key", old.held_on))
         recent = world.meetings["w3_only"]
-        db.session.add(_capture(recent, world.users["w3"], "new-key", date.today()))
+        db.session.add(_capture(recent, world.users["w3"], "new-key", team_today()))
         db.session.commit()
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0 and "1 captures deleted" in result.output
@@ -44,6 +45,6 @@ def test_purge_deletes_old_captures_keeps_new_ones_and_the_monthly_figures(app, 
 
 def test_purge_with_nothing_old_deletes_nothing(app, world):
     with app.app_context():
-        assert purge(today=date.today())["captures"] == 0
+        assert purge(today=team_today())["captures"] == 0
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(MonthlyAggregate)) == 0

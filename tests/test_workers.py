@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry
-from tests.debrief_support import add_capture, add_meeting
+from tests.support.records import add_capture, add_meeting
 
 
 def test_lead_opens_a_worker_page_from_home_and_reaches_the_workers_clients(

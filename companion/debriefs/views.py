@@ -1,6 +1,6 @@
 """Debrief screens: the comparison of a shared meeting, its agreed next step, the pair page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,13 @@ from companion import access, content
 from companion.clock import local_now
 from companion.debriefs import comparison, operations
 from companion.debriefs.forms import CloseForm, NextStepForm
-from companion.debriefs.pairs import pair_months, pair_of, pairs_of, recent_shared_meetings
+from companion.debriefs.pairs import (
+    pair_months,
+    pair_of,
+    pairs_of,
+    recent_shared_meetings,
+    team_disagreements,
+)
 from companion.debriefs.shared import SharedMeeting
 from companion.extensions import db
 from companion.rendering import page_or_fragment, see_other, wants_fragment
@@ -54,7 +60,11 @@ def close(meeting_id: int):
 @bp.get("/pairs")
 @access.allow("worker", "lead")
 def pairs():
-    return render_template("debriefs/pairs.html", pairs=pairs_of(current_user))
+    found, vocabulary = pairs_of(current_user), content.current().vocabulary
+    topics = (team_disagreements(found, local_now().date(), vocabulary.observed)
+              if current_user.role == "lead" else [])
+    return render_template("debriefs/pairs.html", pairs=found, topics=topics,
+                           labels=vocabulary.by_id)
 
 
 @bp.get("/pairs/<int:pair_id>")
@@ -92,6 +102,14 @@ def _label_of(kind: str, value) -> str:
     return label(ATTENDANCE, value).lower() if kind == "attendance" else str(value)
 
 
+def _proposed(shared: SharedMeeting) -> str | None:
+    """The agreed step so far, or the proposal the worker chose with "Use this"."""
+    chosen = request.args.get("use", "")
+    if shared.viewer_is_worker and shared.both_in and chosen in ("0", "1"):
+        return shared.captures[int(chosen)].next_step or None
+    return shared.debrief.agreed_next_step if shared.debrief else None
+
+
 def _context(shared: SharedMeeting, **extra) -> dict:
     words = content.current()
     result = shared.comparison(words.vocabulary.observed)
@@ -110,9 +128,7 @@ def _context(shared: SharedMeeting, **extra) -> dict:
         "markers": words.vocabulary.by_id,
         "names": (_("You") if shared.viewer_is_worker else first.username, second.username),
         "names_by_id": {worker.id: worker.username for worker in shared.workers},
-        "next_step_form": NextStepForm(
-            formdata=None, next_step=debrief.agreed_next_step if debrief else None
-        ),
+        "next_step_form": NextStepForm(formdata=None, next_step=_proposed(shared)),
         "close_form": CloseForm(formdata=None),
         "next_step_error": None,
         "pair": pair_of(shared.workers),

@@ -15,6 +15,8 @@ class ClientRow:
     code: str
     phase: str
     created_at: datetime
+    closed_at: datetime | None = None
+    closed_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Browser fixtures: the app served on a free local port, driven by Debian's Chromium."""
 
-import shutil
 import threading
 
 import pytest
@@ -9,15 +8,14 @@ from werkzeug.serving import make_server
 
 from companion import demo
 from companion.extensions import db
-from tests.conftest import make_app
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-DEMO_PASSWORD = "demo password 1"
+from tests.support.apps import make_app
+from tests.support.browser import (  # noqa: F401  (for older imports)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_PASSWORD,
+    PHONE,
+    sign_in,
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -69,11 +67,3 @@ def context(browser, live_url):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")

@@ -2,12 +2,12 @@
 unsent capture survives a reload or a sign-in in between."""
 
 import re
-from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DEMO_PASSWORD, PHONE, sign_in
-from tests.browser.screens import (
+from tests.support import team_today
+from tests.support.browser import DEMO_PASSWORD, PHONE, sign_in
+from tests.support.screens import (
     Taps,
     captures_with_key,
     chip,
@@ -36,7 +36,7 @@ def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
     [capture] = captures_with_key(live_app, key)
     assert capture.marks == ["relaxed", "change_talk_up", "life_after_release"]
     assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (4, 4, 4)
-    assert capture.attendance == "held" and capture.held_on == date.today()
+    assert capture.attendance == "held" and capture.held_on == team_today()
 
 
 def test_a_double_tap_on_save_stores_one_capture(page, live_app):
@@ -79,7 +79,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     page.get_by_role("link", name="Back to K-106").click()
     [capture] = captures_with_key(live_app, key)
     page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
-    assert date.today().strftime("%d %b") in page.locator("#timeline").inner_text()
+    assert team_today().strftime("%d %b") in page.locator("#timeline").inner_text()
 
 
 def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):

@@ -5,7 +5,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 SCREENSHOTS = os.environ.get("COMPANION_SCREENSHOTS")
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Capture
-from tests.browser.conftest import PHONE, sign_in
-from tests.browser.screens import chip, rating
+from tests.support.browser import PHONE, sign_in
+from tests.support.screens import chip, rating
 
 SCREENSHOTS = os.environ.get("COMPANION_SCREENSHOTS")
 CLIENT = "K-102"  # assigned to both workers

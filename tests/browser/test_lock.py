@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Client, Meeting
-from tests.browser.conftest import DEMO_PASSWORD, sign_in
-from tests.browser.screens import Taps, captures_with_key, chip, form_key
+from tests.support.browser import DEMO_PASSWORD, sign_in
+from tests.support.screens import Taps, captures_with_key, chip, form_key
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
 NOTE = "Quiet at first, warmed up when we planned the next visit."

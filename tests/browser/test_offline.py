@@ -15,7 +15,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Assignment, Client, User
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
-from tests.browser.screens import (
+from tests.support.screens import (
     captures_with_key,
     chip,
     form_key,

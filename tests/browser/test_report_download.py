@@ -1,18 +1,18 @@
 """A team lead gets the monthly PDF in two taps from home, on a phone-sized window."""
 
-from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 
 from companion.reports.months import month_key, previous_month
-from tests.browser.conftest import sign_in
+from tests.support import team_today
+from tests.support.browser import sign_in
 
 
 def test_lead_taps_reports_then_a_month_and_gets_the_pdf(page, tmp_path):
     sign_in(page, "lead1")
     page.get_by_role("link", name="Reports").click()
     page.wait_for_url("**/reports/")
-    month = month_key(previous_month(date.today().replace(day=1)))
+    month = month_key(previous_month(team_today().replace(day=1)))
     assert page.locator("#report-months a").count() >= 3
     with page.expect_download() as download_info:
         page.locator(f"#report-months a[href$='/{month}.pdf']").click()

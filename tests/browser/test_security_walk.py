@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from tests.browser.conftest import sign_in
-from tests.browser.screens import outbox_names, outbox_records, settled
+from tests.support.browser import sign_in
+from tests.support.screens import outbox_names, outbox_records, settled
 from tests.test_access_matrix import EXPECTED, WHO
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")

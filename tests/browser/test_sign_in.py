@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 
 def test_worker_signs_in_and_sees_their_clients(page):
