@@ -15,6 +15,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Assignment, Client, User
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
+from tests.browser.test_accessibility import sign_in_by_session
 from tests.support.screens import (
     captures_with_key,
     chip,
@@ -23,7 +24,6 @@ from tests.support.screens import (
     outbox_records,
     settled,
 )
-from tests.browser.test_accessibility import sign_in_by_session
 
 CANARY = "canary-5q9x spoke of his brother"
 DAYS = itertools.count(700)  # each capture here on a day of its own, long past
