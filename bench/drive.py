@@ -6,9 +6,11 @@ keep-alive connection per user, so one client process drives the server without 
 """
 
 import asyncio
+import datetime
 import itertools
 import json
 import os
+import random
 import re
 import resource
 import secrets
@@ -23,6 +25,9 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CLIENT = re.compile(r'href="/clients/(\d+)"')
 FIELD = re.compile(r'<input type="(?:date|time|number|hidden)"[^>]*name="(\w+)" value="([^"]*)"')
 DOUBLE_POST_EVERY = 10
+# A different day and time for every capture: one worker does not hold two meetings at once.
+SLOTS = [(day, minute) for day in range(28) for minute in range(0, 1440, 5)]
+random.shuffle(SLOTS)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -67,7 +72,10 @@ class User:
             return answer.status, await answer.text()
 
     async def post_capture(self, key: str) -> int:
+        when = SLOTS.pop() if SLOTS else (secrets.randbelow(28), secrets.randbelow(1440))
+        held_on = (datetime.date.today() - datetime.timedelta(days=when[0])).isoformat()
         body = dict(self.form, idempotency_key=key, attendance="held", readiness="relaxed",
+                    held_on=held_on, starts_at=f"{when[1] // 60:02d}:{when[1] % 60:02d}",
                     rating_goals="4", rating_tasks="4", rating_bond="4", next_step="")
         path = f"/clients/{self.client_id}/capture"
         async with self.http.post(path, data=body, allow_redirects=False) as answer:

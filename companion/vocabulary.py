@@ -40,6 +40,16 @@ DIMENSIONS = {
     "mental_health": _l("Mental health"),
 }
 
+MILESTONE_AREAS = {
+    "family": _l("Family"),
+    "housing": _l("Housing"),
+    "work_education": _l("Work or education"),
+    "health": _l("Health"),
+    "faith_community": _l("Faith or community"),
+    "other": _l("Other"),
+}
+MILESTONE_STATUS = {"open": _l("Open"), "reached": _l("Reached"), "dropped": _l("Dropped")}
+
 
 def label(words: dict, key: str) -> str:
     """The label of `key` in one of the mappings above, or the key itself if unknown."""
