@@ -1,15 +1,15 @@
 """users: invitations completed by the person, confirmation before records
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019_member_confirmation
+Revises: 0018_client_progress
 Create Date: 2026-12-01 11:40:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0018'
-down_revision = '0017'
+revision = '0019_member_confirmation'
+down_revision = '0018_client_progress'
 branch_labels = None
 depends_on = None
 
