@@ -11,7 +11,9 @@ from companion.models.clients import (
     Meeting,
     MeetingWorker,
     Milestone,
+    MilestoneEvent,
     PhaseChange,
+    Review,
     SuggestionDecision,
 )
 from companion.models.people import Pair, RecoveryCode, Team, User
@@ -27,10 +29,12 @@ __all__ = [
     "Meeting",
     "MeetingWorker",
     "Milestone",
+    "MilestoneEvent",
     "MonthlyAggregate",
     "Pair",
     "PhaseChange",
     "RecoveryCode",
+    "Review",
     "SuggestionDecision",
     "Team",
     "User",

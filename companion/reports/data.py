@@ -61,7 +61,7 @@ DIMENSIONS = tuple(vocabulary.DIMENSIONS)
 class DimensionRow:
     client_id: int
     month: str
-    scores: tuple[int, ...]  # in the order of DIMENSIONS
+    scores: tuple[int | None, ...]  # in the order of DIMENSIONS; None: not known (missing)
 
 
 @dataclass(frozen=True)
