@@ -53,3 +53,13 @@ def test_a_worker_sees_their_own_meeting_facts(app, client, auth, world):
     _partner_records_a_meeting(app, client, auth, world)
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
     assert "37 min" in page and "cut short" in page
+
+
+def test_a_solo_meeting_does_not_mention_a_partners_hidden_capture(app, client, auth, world):
+    from tests.debrief_support import add_meeting
+
+    with app.app_context():
+        solo = add_meeting(world.clients["shared"], [world.users["w1"]])
+    auth.sign_in("w1")
+    form = client.get(f"/meetings/{solo}/capture").get_data(as_text=True)
+    assert "The meeting of" in form and "partner's capture stays hidden" not in form
