@@ -6,9 +6,11 @@ keep-alive connection per user, so one client process drives the server without 
 """
 
 import asyncio
+import datetime
 import itertools
 import json
 import os
+import random
 import re
 import resource
 import secrets
@@ -22,8 +24,10 @@ import aiohttp
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CLIENT = re.compile(r'href="/clients/(\d+)"')
 FIELD = re.compile(r'<input type="(?:date|time|number|hidden)"[^>]*name="(\w+)" value="([^"]*)"')
-CO_WORKER = re.compile(r'name="co_worker_id" value="(\d*)" checked')
 DOUBLE_POST_EVERY = 10
+# A different day and time for every capture: one worker does not hold two meetings at once.
+SLOTS = [(day, minute) for day in range(28) for minute in range(0, 1440, 5)]
+random.shuffle(SLOTS)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -68,7 +72,10 @@ class User:
             return answer.status, await answer.text()
 
     async def post_capture(self, key: str) -> int:
+        when = SLOTS.pop() if SLOTS else (secrets.randbelow(28), secrets.randbelow(1440))
+        held_on = (datetime.date.today() - datetime.timedelta(days=when[0])).isoformat()
         body = dict(self.form, idempotency_key=key, attendance="held", readiness="relaxed",
+                    held_on=held_on, starts_at=f"{when[1] // 60:02d}:{when[1] % 60:02d}",
                     rating_goals="4", rating_tasks="4", rating_bond="4", next_step="")
         path = f"/clients/{self.client_id}/capture"
         async with self.http.post(path, data=body, allow_redirects=False) as answer:
@@ -76,8 +83,9 @@ class User:
             return answer.status
 
     def remember_form(self, page: str) -> None:
-        self.form = dict(FIELD.findall(page))
-        self.form["co_worker_id"] = (CO_WORKER.findall(page) or [""])[0]
+        # "Only me": each capture makes its own meeting, so the seven sessions of one demo
+        # worker never race for the same shared meeting (that answers 409, correctly).
+        self.form = dict(FIELD.findall(page), co_worker_id="")
 
 
 class Run:
@@ -86,6 +94,7 @@ class Run:
     def __init__(self):
         self.samples: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.statuses: dict[str, int] = {}
         self.acknowledged: list[str] = []
         self.double_posts = 0
 
@@ -96,6 +105,7 @@ class Run:
         self.samples.setdefault(step, []).append((time.perf_counter() - started) * 1000)
         if status not in ok:
             self.errors[step] = self.errors.get(step, 0) + 1
+            self.statuses[f"{step} {status}"] = self.statuses.get(f"{step} {status}", 0) + 1
         return status
 
     def summary(self, seconds: float) -> dict:
@@ -194,6 +204,7 @@ async def drive(plan: dict) -> dict:
             await session.close()
     return {"steps": run.summary(elapsed), "seconds": elapsed, "acknowledged": run.acknowledged,
             "double_posts": run.double_posts, "client_cpu_s": client_cpu,
+            "unexpected": run.statuses,
             "server_cpu": (server_cpu - server_before) / elapsed}
 
 

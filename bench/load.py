@@ -80,6 +80,8 @@ def print_steps(title: str, result: dict, order=STEPS) -> None:
                   f"{row['p99']:>7.1f} {row['errors']:>6}")
     total = sum(row["per_s"] for row in result["steps"].values())
     print(f"  {'all':<14} {total:>7.1f}")
+    if result.get("unexpected"):
+        print(f"  unexpected answers: {result['unexpected']}")
 
 
 def check_exactly_once(url: str, keys: list[str], double_posts: int) -> None:

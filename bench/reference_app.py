@@ -10,11 +10,12 @@ import os
 from flask import Flask, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
 
-from companion import database, defaults
+from companion import database
 from companion.config import _database_url
 
 database.configure_engines()
-engine = create_engine(_database_url(os.environ, "."), **defaults.SQLALCHEMY_ENGINE_OPTIONS)
+url = _database_url(os.environ, ".")
+engine = create_engine(url, **database.engine_options(url))
 rows = Table("bench_rows", MetaData(), Column("id", Integer, primary_key=True),
              Column("key", String(32), unique=True))
 rows.create(engine, checkfirst=True)

@@ -96,11 +96,22 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from companion import admin, auth, capture, clients, debriefs, home, offline, reports, workers
+    from companion import (
+        admin,
+        auth,
+        capture,
+        clients,
+        debriefs,
+        home,
+        members,
+        offline,
+        reports,
+        workers,
+    )
     from companion.audit.views import bp as audit_bp
 
     for blueprint in (auth.bp, auth.account_bp, home.bp, clients.bp, admin.bp, audit_bp,
-                      reports.bp, debriefs.bp, capture.bp, offline.bp, workers.bp):
+                      reports.bp, debriefs.bp, capture.bp, offline.bp, workers.bp, members.bp):
         app.register_blueprint(blueprint)
 
 

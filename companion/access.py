@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
-from flask import Flask, abort, current_app, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import selectinload
@@ -69,12 +69,32 @@ def check_request():
     if current_user.role not in roles:
         audit.record("access.denied", request.endpoint)
         abort(403)
+    if not current_user.is_confirmed and request.endpoint not in UNCONFIRMED_MAY_USE:
+        return _to_waiting_page()
     return None
 
 
+# An account no one has confirmed yet reaches only its own account and the waiting page.
+UNCONFIRMED_MAY_USE = frozenset({
+    "home.healthz", "auth.logout", "auth.unlock", "auth.lock_check", "auth.second_factor",
+    "account.index", "account.password", "account.pin", "account.two_factor",
+    "members.waiting",
+})
+
+
+def _to_waiting_page():
+    url = url_for("members.waiting")
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
 def visible_clients(user) -> Select:
-    """The clients `user` may see: workers their assigned ones, leads their team's, admins none."""
+    """The clients `user` may see: workers their assigned ones, leads their team's, admins and
+    accounts not yet confirmed none."""
     query = select(Client)
+    if not user.is_confirmed:
+        return query.where(false())
     if user.role == "worker":
         assigned = select(Assignment.client_id).where(Assignment.user_id == user.id)
         return query.where(Client.id.in_(assigned))

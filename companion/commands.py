@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -17,8 +17,8 @@ from companion.reports.months import MonthError, parse_month
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_team, create_user, create_client, assign, seed_demo, report_cli,
-                    purge, audit_cli, translate_cli):
+    for command in (create_team, create_user, confirm_member, create_client, assign, seed_demo,
+                    report_cli, purge, audit_cli, translate_cli):
         app.cli.add_command(command)
 
 
@@ -56,7 +56,24 @@ def create_team(name):
 def create_user(username, role, team, password):
     """Add an account; the password is asked for, or read from COMPANION_NEW_PASSWORD."""
     _run(lambda: f"user {operations.create_user(username, password, role, _team(team)).username} "
-         "created")
+         "created; after their first sign-in, confirm them with `flask confirm-member "
+         f"{username}` (or their team lead does)")
+
+
+@click.command("confirm-member")
+@click.argument("username")
+def confirm_member(username):
+    """Confirm an account its owner has set up (a new team's first lead, an admin)."""
+    from companion.members import operations as members
+
+    def action():
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise operations.AdminError(f"no account called {username!r}")
+        members.confirm(user, None, current_app.config["REQUIRE_TOTP"])
+        return f"{username} is confirmed"
+
+    _run(action)
 
 
 @click.command("create-client")

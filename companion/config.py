@@ -119,6 +119,7 @@ def from_env(instance_path, env=None):
         "PROXY_COUNT": _int(env, "COMPANION_PROXY_COUNT", 0, minimum=0),
         "IDLE_LOCK_MINUTES": _int(env, "COMPANION_IDLE_LOCK_MINUTES", 15),
         "RETENTION_MONTHS": _int(env, "COMPANION_RETENTION_MONTHS", 24),
+        "REVIEW_EVERY_MONTHS": _int(env, "COMPANION_REVIEW_EVERY_MONTHS", 3),
         "TIMEZONE": _timezone(env),
         "DEMO_PASSWORD": env.get("COMPANION_DEMO_PASSWORD") or None,
         "DEMO_PIN": env.get("COMPANION_DEMO_PIN") or "123456",

@@ -1,7 +1,7 @@
 """Languages: each user's choice (Account), else the browser's Accept-Language; dates and
 times through Babel in the team's time zone."""
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,7 +25,10 @@ FORMATS = {  # CLDR patterns; Babel words them per language
 
 
 def select_locale() -> str:
-    """The signed-in user's language, else the best match for the browser, else English."""
+    """The signed-in user's language, else the best match for the browser, else English (also
+    outside a request: the command line and PDFs made there)."""
+    if not has_request_context():
+        return "en"
     chosen = getattr(current_user, "language", None) if current_user else None
     if chosen in LANGUAGES:
         return chosen

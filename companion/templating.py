@@ -1,5 +1,6 @@
 """Everything templates share: domain labels, marker groups, team-clock filters."""
 
+from datetime import date
 from functools import partial
 
 from flask import Flask, current_app
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from companion import vocabulary
+from companion import agreement, vocabulary
 from companion.clock import local_now, to_local
 
 MARKER_GROUP_TITLES = {
@@ -45,6 +46,14 @@ def meeting_ago(day) -> str:
     return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
+def month_name(key: str) -> str:
+    """"2027-03" as "March 2027"; anything else as it is."""
+    try:
+        return date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+    except (TypeError, ValueError):
+        return key
+
+
 def close_label(reason: str | None) -> str:
     from companion.clients.lifecycle import close_label as label
 
@@ -58,7 +67,10 @@ def init_app(app: Flask) -> None:
         attendance_label=partial(vocabulary.label, vocabulary.ATTENDANCE),
         alliance_label=partial(vocabulary.label, vocabulary.ALLIANCE),
         dimensions=vocabulary.DIMENSIONS,
+        area_label=partial(vocabulary.label, vocabulary.MILESTONE_AREAS),
+        month_name=month_name,
         marker_groups=marker_groups,
         close_label=close_label,
+        rare_figures=agreement.rare_figures,
     )
     app.jinja_env.filters.update(team_clock=team_clock, meeting_ago=meeting_ago)

@@ -30,6 +30,14 @@ ATTENDANCE = {
 }
 TOOK_PLACE = ("held", "cut_short")  # the meetings whose markers and ratings count
 
+CLOSE_REASONS = {  # why a case closes
+    "completed": _l("Completed"),
+    "disengaged": _l("Client disengaged"),
+    "transferred": _l("Transferred to another agency"),
+    "released_out_of_scope": _l("Released and out of scope"),
+    "other": _l("Other"),
+}
+
 ALLIANCE = {"goals": _l("Goals"), "tasks": _l("Tasks"), "bond": _l("Bond")}
 
 DIMENSIONS = {
@@ -39,6 +47,16 @@ DIMENSIONS = {
     "marginalisation": _l("Social marginalisation"),
     "mental_health": _l("Mental health"),
 }
+
+MILESTONE_AREAS = {
+    "family": _l("Family"),
+    "housing": _l("Housing"),
+    "work_education": _l("Work or education"),
+    "health": _l("Health"),
+    "faith_community": _l("Faith or community"),
+    "other": _l("Other"),
+}
+MILESTONE_STATUS = {"open": _l("Open"), "reached": _l("Reached"), "dropped": _l("Dropped")}
 
 
 def label(words: dict, key: str) -> str:

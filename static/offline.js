@@ -9,6 +9,7 @@
   if (!window.Outbox || !window.crypto || !crypto.subtle || !window.indexedDB) { return; }
   var FIX = "outbox-fix";  // sessionStorage: the idempotency key of the item being fixed
   var refused = false;     // lasting storage refused by the browser
+  var ANSWERED_ON_THE_FORM = ["", "invalid", "decide", "conflict"];
 
   function panel() { return document.getElementById("outbox"); }
   function user() { return panel() ? panel().dataset.user : null; }
@@ -18,11 +19,12 @@
     return message;
   }
 
-  function fieldsOf(form) {
+  function fieldsOf(form, submitter) {
     var pairs = [];
     new FormData(form).forEach(function (value, name) {
       if (name !== "csrf_token" && typeof value === "string") { pairs.push([name, value]); }
     });
+    if (submitter && submitter.name) { pairs.push([submitter.name, submitter.value]); }
     return pairs;
   }
 
@@ -92,15 +94,16 @@
     form.addEventListener("change", keep);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      writing.then(function () { save(form); });
+      var submitter = event.submitter;
+      writing.then(function () { save(form, submitter); });
     });
   }
 
-  function save(form) {
+  function save(form, submitter) {
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     var item = {key: form.elements.idempotency_key.value, action: new URL(form.action).pathname,
-                fields: fieldsOf(form), client: form.dataset.client};
+                fields: fieldsOf(form, submitter), client: form.dataset.client};
     Outbox.put(user(), item)
       .then(function () { return Outbox.dropDraft(form.dataset.draft); })
       .then(function () { return send(form, item.key); })
@@ -111,7 +114,7 @@
   function send(form, key) {
     return Outbox.flush(user()).then(function (state) {
       var answer = state.sent.concat(state.refused || []).filter(function (a) { return a.key === key; })[0];
-      if (form && answer && (!answer.problem || answer.problem === "invalid" || answer.problem === "conflict")) {
+      if (form && answer && ANSWERED_ON_THE_FORM.indexOf(answer.problem || "") !== -1) {
         htmx.swap(form, answer.html, {swapStyle: "outerHTML"});
       } else if (form) {
         var status = form.querySelector("[data-draft-status]");
@@ -174,7 +177,7 @@
     row.querySelector("[data-slot=problem]").hidden = !problem;
     row.querySelector("[data-slot=compare]").hidden = !item.detail;
     if (item.detail) { showDetail(row.querySelector("[data-slot=detail]"), item); }
-    row.querySelector("[data-act=fix]").hidden = item.problem !== "invalid";
+    row.querySelector("[data-act=fix]").hidden = ["invalid", "decide"].indexOf(item.problem) === -1;
     row.querySelector(".actions").hidden = !item.problem;
     return row;
   }

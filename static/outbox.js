@@ -164,7 +164,16 @@
     });
   }
 
-  var PROBLEMS = {422: "invalid", 404: "gone", 410: "ended", 409: "conflict", 403: "refused", 400: "refused"};
+  var PROBLEMS = {422: "invalid", 404: "gone", 410: "ended", 409: "decide", 403: "refused",
+                  400: "refused"};
+
+  // A 409 is two versions under one key, or a question for the worker (this meeting was
+  // captured already; another meeting that day?), answered on the form.
+  function problem(response) {
+    var fragment = response.headers.get("Companion-Fragment");
+    if (response.status === 409 && fragment === "capture/_conflict.html") { return "conflict"; }
+    return PROBLEMS[response.status] || "server";
+  }
 
   function send(session, item, state) {
     return post(session, item).then(function (response) {
@@ -173,7 +182,7 @@
         if (response.ok && receipt) { return arrived(session, item, receipt, html, state); }
         if (response.status === 401) { state.stop = STOP.signin; return state; }
         item.status = response.status;
-        item.problem = PROBLEMS[response.status] || "server";
+        item.problem = problem(response);
         item.detail = item.problem === "conflict" ? html : "";
         state.refused.push({key: item.key, problem: item.problem, html: html});
         return Outbox.put(session.user, item).then(function () { return state; });

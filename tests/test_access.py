@@ -7,7 +7,7 @@ import pytest
 from companion import access
 
 # The service worker, manifest and favicon hold no record: a phone fetches them before sign-in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "static",
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "home.healthz", "members.accept", "static",
                     "offline.service_worker", "offline.manifest", "offline.favicon"}
 
 

@@ -16,9 +16,10 @@ def test_admin_adds_a_team_user_client_and_assignment(app, client, auth, world):
     assert client.post("/admin/teams", data={"name": "South team"}).status_code == 303
     with app.app_context():
         south = db.session.scalar(select(Team).where(Team.name == "South team")).id
-    response = client.post("/admin/users", data={
-        "username": "w9", "password": "a long enough pw", "role": "worker", "team": south})
-    assert response.status_code == 303
+    response = client.post("/admin/users", data={"username": "w9", "role": "worker",
+                                                  "team": south})
+    assert response.status_code == 200 and 'id="invitation-code"' in response.get_data(
+        as_text=True)
     assert client.post("/admin/clients", data={"code": "s-9", "team": south}).status_code == 303
     with app.app_context():
         new_client = db.session.scalar(select(Client).where(Client.code == "S-9"))
@@ -55,11 +56,15 @@ def test_assigning_a_worker_of_another_team_is_refused(app, client, auth, world)
     assert response.status_code == 400 and _count(app, Assignment) == before
 
 
-def test_short_password_is_refused(app, client, auth, world):
+def test_an_admin_never_sets_a_password_a_posted_one_is_ignored(app, client, auth, world):
     auth.sign_in("admin")
     response = client.post("/admin/users", data={
-        "username": "w8", "password": "short", "role": "worker", "team": world.team})
-    assert response.status_code == 400
+        "username": "w8", "password": "a long enough pw", "role": "worker", "team": world.team})
+    assert response.status_code == 200 and b"invitation-code" in response.data
+    assert 'name="password"' not in client.get("/admin/").get_data(as_text=True)
+    attempt = app.test_client().post("/login", data={"username": "w8",
+                                                     "password": "a long enough pw"})
+    assert attempt.status_code == 401
 
 
 def test_pairing_across_teams_is_refused(app, client, auth, world):

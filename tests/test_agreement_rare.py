@@ -111,3 +111,29 @@ def test_a_marker_no_one_ticked_has_no_ppos_and_no_kappa_but_has_ac1():
     figures = agreement.rare_figures(Table(0, 0, 0, 12))
     assert figures.note is None and figures.ppos is None and figures.kappa is None
     assert figures.kappa_low is None and figures.pneg == 1 and figures.ac1 == 1
+
+
+def test_the_pair_page_and_the_leads_topics_show_the_rare_marker_figures(app, client, auth,
+                                                                          world):
+    from sqlalchemy import select
+
+    from companion.clock import local_now
+    from companion.extensions import db
+    from companion.models import Pair
+    from tests.test_debrief_views import _captured_month
+
+    with app.app_context():
+        first = local_now().date().replace(day=1)
+    calm = [({"relaxed"}, {"relaxed"})] * 4
+    _captured_month(app, world, [*calm, ({"hostility"}, set()), (set(), {"hostility"})], first)
+    with app.app_context():
+        pair_id = db.session.scalar(select(Pair.id))
+    auth.sign_in("lead")
+    page = client.get(f"/pairs/{pair_id}").get_data(as_text=True)
+    assert "Read for rare markers" in page and "both saw it (ppos)" in page
+    topics = client.get("/pairs").get_data(as_text=True)
+    topics = topics[topics.index('id="topics"'):]
+    # hostility: 6 meetings, 2 with only one tick, never both: ppos 0, ticked in 17 %
+    assert "Hostility" in topics and "2 meetings with only one tick" in topics
+    assert "both saw it (ppos): 0%" in topics and "ticked in 17%" in topics
+    assert "Relaxed" not in topics  # always agreed: not a topic

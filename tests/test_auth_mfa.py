@@ -152,7 +152,7 @@ def test_five_wrong_codes_block_the_account(app, client, auth, world):
     assert client.post("/login/code", data={"code": _code()}).status_code == 429
 
 
-def test_admin_reset_of_the_second_factor_ends_sessions_and_forces_enrolment(
+def test_admin_reset_of_the_second_factor_needs_the_new_code_and_the_leads_confirmation(
     app, client, auth, world
 ):
     _enrolled(app, "w1")
@@ -163,8 +163,17 @@ def test_admin_reset_of_the_second_factor_ends_sessions_and_forces_enrolment(
     admin.post("/login", data={"username": "admin", "password": PASSWORD})
     admin.post("/login/code", data={"code": _code(ADMIN_SECRET)})
     response = admin.post(f"/admin/users/{world.users['w1']}/reset-second-factor")
-    assert response.status_code == 303
+    code = re.search(r'id="invitation-code">([a-z0-9-]+)<', response.get_data(as_text=True))
+    assert response.status_code == 200 and code
     assert client.get("/").status_code == 302  # w1's session has ended
-    auth.login("w1")
+    assert auth.login("w1").status_code == 401  # the password alone no longer re-enrols
+    client.post("/invitation", data={"username": "w1", "code": code.group(1),
+                                     "password": "a new one for w1", "confirm": "a new one for w1"})
     assert client.get("/").headers["Location"] == "/account/two-factor"
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'id="totp-key">([A-Z2-7]+)<', page).group(1)
+    client.post("/account/two-factor", data={"code": _code(secret)})
+    client.post("/account/pin", data={"password": "a new one for w1", "pin": "480264",
+                                      "confirm": "480264"})
+    assert client.get("/").headers["Location"] == "/members/waiting"
     assert "mfa.reset" in _actions(app)

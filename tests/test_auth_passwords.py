@@ -1,5 +1,7 @@
 """Password hashing and policy: argon2id, upgraded at sign-in, 8-128 characters, no common ones."""
 
+import re
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -78,13 +80,16 @@ def test_a_wrong_password_against_an_old_hash_is_refused_and_not_upgraded(app, a
     assert _stored_hash(app, "w1") == old
 
 
-def test_admin_cannot_create_an_account_with_a_common_password(app, client, auth, world):
+def test_an_invitation_cannot_be_completed_with_a_common_password(app, client, auth, world):
     auth.login("admin")
-    response = client.post("/admin/users", data={
-        "username": "w7", "password": "password1", "role": "worker", "team": world.team})
+    page = client.post("/admin/users", data={"username": "w7", "role": "worker",
+                                             "team": world.team}).get_data(as_text=True)
+    code = re.search(r'id="invitation-code">([a-z0-9-]+)<', page).group(1)
+    response = app.test_client().post("/invitation", data={
+        "username": "w7", "code": code, "password": "password1", "confirm": "password1"})
     assert response.status_code == 400 and b"most common" in response.data
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "w7")) is None
+        assert db.session.scalar(select(User).where(User.username == "w7")).invite_hash
 
 
 def test_cli_create_user_refuses_a_common_password(runner, world):

@@ -305,3 +305,55 @@ def test_a_capture_saved_while_the_case_closes_is_either_in_before_or_refused(ap
         assert (stored is not None) == (outcome["capture"] == "saved")
         if stored is not None:
             assert stored.recorded_at <= outcome["closed_at"]
+
+
+def _figures(team_id, month):
+    from companion import content
+    from companion.models import Team
+    from companion.reports.figures import monthly_figures
+    from companion.reports.queries import report_data
+
+    return monthly_figures(report_data(db.session.get(Team, team_id), month),
+                           content.current().vocabulary)
+
+
+def test_a_closed_case_counts_in_the_report_of_the_month_it_closed_and_reopening_undoes_it(
+        app, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from companion.reports.months import previous_month
+    from companion.reports.render import monthly_report_pdf
+
+    with app.test_request_context():
+        lead = db.session.get(User, world.users["lead"])
+        shared = db.session.get(Client, world.clients["shared"])
+        this_month = date.today().replace(day=1)
+        lifecycle.close(shared, 1, "transferred", "", lead)
+        db.session.commit()
+        head = _figures(world.team, this_month).headline
+        assert head.cases_closed == {"transferred": 1}
+        assert _figures(world.team, previous_month(this_month)).headline.cases_closed == {}
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(monthly_report_pdf(
+            db.session.get(type(lead.team), world.team), this_month))).pages)
+        assert "Cases closed" in text and "Transferred to another agency" in text
+        lifecycle.reopen(shared, 2)
+        db.session.commit()
+        assert _figures(world.team, this_month).headline.cases_closed == {}
+
+
+def test_purge_works_on_closed_cases_as_on_open_ones(app, world):
+    from companion.retention import purge
+
+    with app.test_request_context():
+        old = date.today() - timedelta(days=800)
+        meeting = records.meeting(world.clients["shared"], [world.users["w1"]], old)
+        records.capture(meeting, world.users["w1"], ["relaxed"])
+        lead = db.session.get(User, world.users["lead"])
+        lifecycle.close(db.session.get(Client, world.clients["shared"]), 1, "completed", "", lead)
+        db.session.commit()
+        assert purge()["captures"] == 1
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Capture)) == 0
+        assert db.session.get(Client, world.clients["shared"]).closed_reason == "completed"

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from companion.clients import progress
 from companion.clock import local_now
 from companion.extensions import db
 from companion.models import (
@@ -19,8 +20,10 @@ from companion.models import (
     PhaseChange,
     SuggestionDecision,
 )
+from companion.templating import month_name
 from tests.support import records, team_today
 
+GOAL = {"area": "family", "target_month": "2099-01", "agreed": "y"}
 RATING = {"radicalisation": "3", "extremist_activity": "4", "crime": "5",
           "marginalisation": "2", "mental_health": "3"}
 
@@ -244,7 +247,8 @@ def test_the_grid_shows_the_last_eight_meetings_held_oldest_first(app, client, a
 
 def test_a_worker_adds_a_milestone_and_marks_it_reached(app, client, auth, world):
     auth.sign_in("w1")
-    response = client.post(url(world, "/milestones"), data={"title": "  Call his sister  "})
+    response = client.post(url(world, "/milestones"), data={"title": "  Call his sister  ",
+                                                            **GOAL})
     assert response.status_code == 303
     milestone = fetch(app, select(Milestone))[0][0]
     assert milestone.title == "Call his sister" and milestone.status == "open"
@@ -262,7 +266,7 @@ def test_a_bad_milestone_is_refused_with_a_message_and_nothing_saved(
     app, client, auth, world, title
 ):
     auth.sign_in("w1")
-    response = client.post(url(world, "/milestones"), data={"title": title})
+    response = client.post(url(world, "/milestones"), data={"title": title, **GOAL})
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
     assert re.search(r'<p class="error" id="title-error">.+</p>', page)
@@ -271,7 +275,8 @@ def test_a_bad_milestone_is_refused_with_a_message_and_nothing_saved(
 
 def test_a_bad_milestone_status_is_refused(app, client, auth, world):
     auth.sign_in("w1")
-    client.post(url(world, "/milestones"), data={"title": "Start an evening class"})
+    client.post(url(world, "/milestones"), data={"title": "Start an evening class",
+                                                  **GOAL})
     milestone = fetch(app, select(Milestone))[0][0]
     response = client.post(url(world, f"/milestones/{milestone.id}"), data={"status": "won"})
     assert response.status_code == 400
@@ -310,9 +315,12 @@ def test_a_worker_rates_the_month_and_editing_in_the_same_month_updates_it(
     assert 'id="ratings-table"' in page and "Participation in crime" in page
 
 
-def test_the_page_shows_the_last_months_of_ratings(app, client, auth, world):
+def test_the_page_shows_the_last_six_months_of_ratings(app, client, auth, world):
+    with app.test_request_context():
+        first = local_now().date().replace(day=1)
+    months = [f"{progress.add_months(first, -back):%Y-%m}" for back in range(5, -1, -1)]
     with app.app_context():
-        for month in ("2025-01", "2025-02", "2025-03"):
+        for month in months[-3:]:
             db.session.add(DimensionRating(
                 client_id=world.clients["shared"], month=month, radicalisation=2,
                 extremist_activity=3, crime=4, marginalisation=2, mental_health=1,
@@ -320,9 +328,9 @@ def test_the_page_shows_the_last_months_of_ratings(app, client, auth, world):
         db.session.commit()
     auth.sign_in("lead")
     page = page_of(client, world)
-    assert re.findall(r'<th scope="col">(\d{4}-\d\d)</th>', page) == [
-        "2025-01", "2025-02", "2025-03"
-    ]
+    shown = re.findall(r'<th scope="col">(\w+ \d{4})</th>', page)
+    assert shown == [month_name(m) for m in months]
+    assert page.count('class="dimension-chart"') == 5
 
 
 @pytest.mark.parametrize(
@@ -352,7 +360,8 @@ WRITES = [
     ("/suggestion/confirm", {"suggestion": "crisis:crisis"}),
     ("/suggestion/dismiss", {"suggestion": "crisis:crisis"}),
     ("/phase", {"to_phase": "change_work", "reason": "Because"}),
-    ("/milestones", {"title": "A goal"}),
+    ("/milestones", {"title": "A goal", **GOAL}),
+    ("/review", {}),
     ("/milestones/{milestone}", {"status": "reached"}),
     ("/ratings", RATING),
 ]

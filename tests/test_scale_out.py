@@ -25,10 +25,9 @@ def two_instances(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("scale")
     redis.Redis.from_url(REDIS_URL).flushdb()
     with scratch_postgres_database() as url:
-        app = make_app(url, tmp / "seed")
-        with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        app = make_app(url, tmp / "seed", DEMO_PASSWORD=PASSWORD)
+        with app.app_context():
             db.create_all()
-            patch.setenv("COMPANION_DEMO_PASSWORD", PASSWORD)
             demo.seed()
             db.session.commit()
             db.engine.dispose()

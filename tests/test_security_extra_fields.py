@@ -162,7 +162,9 @@ def test_extra_fields_on_the_admin_forms_are_ignored(app, client, auth, world, f
     names = {"A": world.team, "A-2": world.clients["w3_only"]} | world.users
     own = {name: str(names.get(value, value)) for name, value in own.items()}
     auth.login("admin")
-    assert _post(client, f"/admin/{form}", world, own).status_code == 303
+    # A new account answers with its invitation code; the others redirect to the admin page.
+    assert _post(client, f"/admin/{form}", world, own).status_code == (
+        200 if form == "users" else 303)
     _assert_nothing_stored_from_extras(app)
     with app.app_context():
         if form == "teams":
@@ -172,7 +174,8 @@ def test_extra_fields_on_the_admin_forms_are_ignored(app, client, auth, world, f
             user = db.session.scalar(select(User).where(User.username == "w9"))
             assert (user.role, user.team_id, user.active) == ("worker", world.team, True)
             assert user.session_version == 1 and user.totp_secret is None
-            assert user.pin_hash is None and verify_secret(user.password_hash, own["password"])
+            assert user.pin_hash is None and user.invite_hash and user.confirmed_at is None
+            assert not verify_secret(user.password_hash, own["password"])  # admins set none
         elif form == "clients":
             new = db.session.scalar(select(Client).where(Client.code == "S-9"))
             assert (new.team_id, new.phase) == (world.team, "before_first_meeting")

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from companion.models.base import ASSIGNMENT_ROLES, ROLES
@@ -14,7 +14,6 @@ class TeamForm(FlaskForm):
 
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role) for role in ROLES])
     team = SelectField(_l("Team"), coerce=int)
 

@@ -1,12 +1,13 @@
 """Creating teams, accounts, clients, assignments and pairs; used by the views, CLI and demo."""
 
 import re
+import secrets
 
 from sqlalchemy import select
 
 from companion import audit
 from companion.extensions import db
-from companion.models import Assignment, Client, Pair, Team, User
+from companion.models import Assignment, Client, Pair, Team, User, utcnow
 from companion.models.base import ASSIGNMENT_ROLES, ROLES
 from companion.passwords import hash_secret, password_problem
 
@@ -31,7 +32,9 @@ def create_team(name: str) -> Team:
     return team
 
 
-def create_user(username: str, password: str, role: str, team: Team | None) -> User:
+def create_user(username: str, password: str | None, role: str, team: Team | None) -> User:
+    """An account with a password set on the server's command line, or (None) one that
+    no one can sign in to until its invitation is completed (`members.operations`)."""
     if not USERNAME.match(username):
         raise AdminError(
             "A username is 2-64 lowercase letters, digits, dots, dashes or underscores."
@@ -40,12 +43,14 @@ def create_user(username: str, password: str, role: str, team: Team | None) -> U
         raise AdminError(f"Unknown role {role!r}.")
     if role != "admin" and team is None:
         raise AdminError("Workers and leads belong to a team.")
-    problem = password_problem(password, username)
+    problem = password_problem(password, username) if password is not None else None
     if problem:
         raise AdminError(problem)
     if db.session.scalar(select(User).where(User.username == username)):
         raise AdminError(f"The username {username} is taken.")
-    user = User(username=username, password_hash=hash_secret(password), role=role, team=team)
+    secret = password if password is not None else secrets.token_urlsafe(32)
+    user = User(username=username, password_hash=hash_secret(secret), role=role, team=team,
+                set_up_at=utcnow() if password is not None else None)
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", f"user:{user.id}")
@@ -110,13 +115,3 @@ def set_active(user: User, active: bool) -> None:
 def end_sessions(user: User) -> None:
     user.end_all_sessions()
     audit.record("user.sessions_ended", f"user:{user.id}")
-
-
-def reset_second_factor(user: User) -> None:
-    """For a lost phone: the user sets up a new authenticator at the next sign-in."""
-    user.totp_secret = None
-    user.totp_pending = None
-    user.totp_last_step = None
-    user.recovery_codes = []
-    user.end_all_sessions()
-    audit.record("mfa.reset", f"user:{user.id}")

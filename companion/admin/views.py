@@ -11,6 +11,7 @@ from companion import access, audit
 from companion.admin import operations
 from companion.admin.forms import AssignmentForm, ClientForm, PairForm, TeamForm, UserForm
 from companion.extensions import db
+from companion.members import operations as members
 from companion.models import Assignment, Client, Pair, Team, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -100,12 +101,24 @@ def create_team():
 @bp.post("/users")
 @access.allow("admin")
 def create_user():
-    def action(form):
-        team = db.session.get(Team, form.team.data) if form.team.data else None
-        user = operations.create_user(form.username.data, form.password.data, form.role.data, team)
-        return _("Account %(name)s added.", name=user.username)
+    form = _forms(user_form=UserForm())["user_form"]
+    if not form.validate_on_submit():
+        return _page(400, user_form=form)
+    team = db.session.get(Team, form.team.data) if form.team.data else None
+    try:
+        user, code = members.invite_user(form.username.data, form.role.data, team, current_user)
+    except operations.AdminError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _page(400, user_form=form)
+    db.session.commit()
+    return _invitation_page(user, code)
 
-    return _submit("user_form", UserForm(), action)
+
+def _invitation_page(user: User, code: str):
+    """The code, shown once to the admin to hand over out of band; never stored in clear."""
+    return render_template("admin/invitation.html", user=user, code=code,
+                           days=members.INVITE_DAYS)
 
 
 @bp.post("/clients")
@@ -181,7 +194,11 @@ def end_sessions(user_id: int):
 @bp.post("/users/<int:user_id>/reset-second-factor")
 @access.allow("admin")
 def reset_second_factor(user_id: int):
-    return _account_action(
-        user_id, operations.reset_second_factor,
-        _("%(name)s sets up a new second factor at the next sign-in."),
-    )
+    """Lost phone or password: a new invitation, and the lead confirms the account again."""
+    user = access.load_user(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot do that to your own account here."))
+        return redirect(url_for("admin.index"), 303)
+    code = members.reinvite(user, current_user)
+    db.session.commit()
+    return _invitation_page(user, code)

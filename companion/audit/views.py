@@ -14,7 +14,7 @@ PER_PAGE = 50
 MAX_PAGE = 10_000
 ACCOUNT_ACTIONS = ("login", "logout", "mfa.", "user.", "password.", "pin.", "session.",
                    "account.", "team.", "pair.", "assignment.", "access.denied", "retention.",
-                   "passkey.", "audit.")
+                   "passkey.", "audit.", "invitation.", "members.")
 
 
 def _listing(query: Select, title: str, subject: str):

@@ -41,18 +41,28 @@ def for_new(client_id: int, zone: ZoneInfo, co_worker_id: int | None,
     }
 
 
-def for_meeting(meeting: Meeting, co_worker_id: int | None) -> dict:
-    """The meeting as its first capturer recorded it; the observations are the worker's own."""
-    return _blank() | {
+def for_meeting(meeting: Meeting, co_worker_id: int | None, viewer_id: int | None = None) -> dict:
+    """The meeting's date; its time, length and attendance only when they are not what another
+    worker recorded (blind pairing: never prefill from the partner's values). The observations
+    are always the worker's own."""
+    values = _blank() | {
         "idempotency_key": new_key(),
         "client_id": str(meeting.client_id),
         "meeting_id": str(meeting.id),
-        "attendance": meeting.attendance,
+        "attendance": "held",
         "held_on": meeting.held_on.isoformat(),
-        "starts_at": meeting.starts_at.strftime("%H:%M"),
-        "length_minutes": str(meeting.length_minutes),
         "co_worker_id": str(co_worker_id or ""),
     }
+    if recorded_by_another(meeting, viewer_id):
+        return values
+    return values | {"attendance": meeting.attendance,
+                     "starts_at": meeting.starts_at.strftime("%H:%M"),
+                     "length_minutes": str(meeting.length_minutes)}
+
+
+def recorded_by_another(meeting: Meeting, viewer_id: int | None) -> bool:
+    """The meeting's time, length and attendance came from another worker's capture."""
+    return meeting.created_by_id is not None and meeting.created_by_id != viewer_id
 
 
 def for_capture(capture: Capture) -> dict:

@@ -1,8 +1,11 @@
 """Reading for the capture screens: meetings not captured yet, who may be named co-worker."""
 
+from datetime import timedelta
+
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
+from companion.clock import local_now
 from companion.extensions import db
 from companion.models import (
     Assignment,
@@ -16,12 +19,15 @@ from companion.models import (
 )
 
 UNCAPTURED_SHOWN = 20
+# Meetings older than this are not offered for capture any more: the list a worker sees stays
+# about the last weeks, and finding it costs the same whatever the history (an index range).
+UNCAPTURED_LOOKBACK_DAYS = 60
 
 
 def uncaptured_meetings(user: User, client_id: int | None = None,
                         limit: int = UNCAPTURED_SHOWN) -> list[Meeting]:
-    """Meetings `user` took part in, with a client still assigned to them, and no capture of
-    theirs yet; newest first. One statement."""
+    """Meetings of the last UNCAPTURED_LOOKBACK_DAYS that `user` took part in, with a client
+    still assigned to them, and no capture of theirs yet; newest first. One statement."""
     captured = exists().where(Capture.meeting_id == Meeting.id, Capture.author_id == user.id)
     assigned = (select(Assignment.client_id).join(Client, Client.id == Assignment.client_id)
                 .where(Assignment.user_id == user.id, Client.closed_at.is_(None)))
@@ -30,7 +36,8 @@ def uncaptured_meetings(user: User, client_id: int | None = None,
         .options(joinedload(Meeting.client))
         .join(MeetingWorker, and_(MeetingWorker.meeting_id == Meeting.id,
                                   MeetingWorker.user_id == user.id))
-        .where(Meeting.client_id.in_(assigned), ~captured)
+        .where(Meeting.client_id.in_(assigned), ~captured,
+               Meeting.held_on >= local_now().date() - timedelta(days=UNCAPTURED_LOOKBACK_DAYS))
         .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(limit)
     )

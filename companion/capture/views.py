@@ -82,7 +82,7 @@ def meeting(meeting_id: int):
     if request.method == "POST":
         return _save(screen)
     partner = queries.default_co_worker(current_user.id, co_workers, found)
-    return _show(screen, prefill.for_meeting(found, partner))
+    return _show(screen, prefill.for_meeting(found, partner, current_user.id))
 
 
 @bp.route("/captures/<int:capture_id>/edit", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from companion import content, suggestions
+from companion.clients.progress import ReviewDue, review_status
 from companion.clients.seen import seen_captures, visible
 from companion.clock import local_now, to_local
 from companion.extensions import db
@@ -40,6 +41,11 @@ def _by_topic(prompts) -> list[tuple[str | None, list]]:
     known = {topic for topic, _ in CRISIS_TOPICS}
     groups += [(p.topic, [p]) for p in prompts if p.topic and p.topic not in known]
     return [(label, group) for label, group in groups if group]
+
+
+def review_due(client, milestones, today: date) -> ReviewDue:
+    """When the milestones are next gone through with the client, and which ones."""
+    return review_status(client, milestones, today)
 
 
 def suggestion_for(client, user) -> suggestions.Suggestion | None:

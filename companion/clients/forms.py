@@ -2,13 +2,23 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from companion.clients.operations import DIMENSIONS, MAX_REASON
-from companion.vocabulary import PHASES
+from companion.clients.operations import MAX_REASON
+from companion.vocabulary import DIMENSIONS, MILESTONE_AREAS, PHASES
 
-SCORES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+NOT_KNOWN = "unknown"
+SCORES = [SelectChoice(str(n), str(n)) for n in range(1, 6)] + [
+    SelectChoice(NOT_KNOWN, _l("Not known"))]
 
 
 class PhaseForm(FlaskForm):
@@ -25,31 +35,49 @@ class DecisionForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    title = StringField(_l("New milestone"), validators=[DataRequired(), Length(max=120)])
-    target_month = StringField(
-        _l("Target month (optional)"),
-        validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Use YYYY-MM."))],
-    )
+    title = StringField(_l("Goal"), validators=[
+        DataRequired(_l("Write the goal in a few words.")), Length(max=120)])
+    area = SelectField(_l("Area"), choices=[SelectChoice(k, v) for k, v in MILESTONE_AREAS.items()])
+    target_month = StringField(_l("Target month"), validators=[
+        DataRequired(_l("Give the target month."))])
+    agreed = BooleanField(_l("Agreed with the client"), validators=[
+        DataRequired(_l("A milestone is set with the client: tick that you agreed it together."))])
+
+    def validate_area(self, field):
+        if field.data not in MILESTONE_AREAS:
+            raise ValidationError(_l("Choose one of the areas."))
 
 
 class MilestoneStatusForm(FlaskForm):
-    status = SelectField(
-        _l("Status"),
-        choices=[SelectChoice(s) for s in ("open", "reached", "dropped")],
-    )
+    status = SelectField(_l("Status"), choices=[SelectChoice(s) for s in ("reached", "dropped")])
+
+
+class ReviewForm(FlaskForm):
+    """Only the CSRF token: the worker says the review was held today."""
+
+
+class ScoreField(RadioField):
+    """1 to 5 or "not known"; anything else gets one clear message."""
+
+    def pre_validate(self, form):
+        if self.data not in {c.value for c in SCORES}:
+            raise ValidationError(_l("Choose 1 to 5, or not known."))
+
+
+def _score(name: str) -> ScoreField:
+    return ScoreField(DIMENSIONS[name], choices=SCORES,
+                      validators=[InputRequired(_l("Choose 1 to 5, or not known."))])
 
 
 class RatingForm(FlaskForm):
-    radicalisation = RadioField(DIMENSIONS["radicalisation"], choices=SCORES,
-                                validators=[InputRequired()], coerce=int)
-    extremist_activity = RadioField(DIMENSIONS["extremist_activity"], choices=SCORES,
-                                    validators=[InputRequired()], coerce=int)
-    crime = RadioField(DIMENSIONS["crime"], choices=SCORES, validators=[InputRequired()],
-                       coerce=int)
-    marginalisation = RadioField(DIMENSIONS["marginalisation"], choices=SCORES,
-                                 validators=[InputRequired()], coerce=int)
-    mental_health = RadioField(DIMENSIONS["mental_health"], choices=SCORES,
-                               validators=[InputRequired()], coerce=int)
+    month = HiddenField(validators=[Optional(), Length(max=7)])  # this month when left out
+    radicalisation = _score("radicalisation")
+    extremist_activity = _score("extremist_activity")
+    crime = _score("crime")
+    marginalisation = _score("marginalisation")
+    mental_health = _score("mental_health")
 
-    def values(self) -> dict[str, int]:
-        return {name: getattr(self, name).data for name in DIMENSIONS}
+    def values(self) -> dict[str, int | None]:
+        """Each dimension's score, None for "not known"."""
+        return {name: None if getattr(self, name).data == NOT_KNOWN
+                else int(getattr(self, name).data) for name in DIMENSIONS}

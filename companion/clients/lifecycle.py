@@ -10,20 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.exceptions import Gone
 
-from companion import audit
+from companion import audit, vocabulary
 from companion.clock import to_local
 from companion.extensions import db
 from companion.models import Assignment, Client, Handover, User, utcnow
 from companion.models.base import CLOSE_REASONS
 
-CLOSE_LABELS = {
-    "completed": "Completed",
-    "disengaged": "Client disengaged",
-    "transferred": "Transferred to another agency",
-    "released_out_of_scope": "Released and out of scope",
-    "other": "Other",
-}
-assert set(CLOSE_LABELS) == set(CLOSE_REASONS)
+CLOSE_LABELS = vocabulary.CLOSE_REASONS
 
 
 STALE = "Someone else changed this client a moment ago. Look at it again before you change it."
@@ -112,4 +105,4 @@ def refusal(client_id: int, user: User) -> str | None:
 
 
 def close_label(reason: str | None) -> str:
-    return _(CLOSE_LABELS[reason]) if reason else ""
+    return vocabulary.label(CLOSE_LABELS, reason) if reason else ""

@@ -1,29 +1,12 @@
-"""Changing a client: phase (by hand or from a suggestion), milestones, monthly ratings."""
-
-from datetime import date
-
-from sqlalchemy import select
+"""Changing a client: phase (by hand or from a suggestion). Milestones, reviews and ratings:
+`companion.clients.progress`."""
 
 from companion import audit
 from companion.extensions import db
-from companion.models import (
-    DimensionRating,
-    Milestone,
-    PhaseChange,
-    SuggestionDecision,
-    utcnow,
-)
-from companion.models.base import MILESTONE_STATUSES
+from companion.models import PhaseChange, SuggestionDecision
 from companion.suggestions import Suggestion
 from companion.vocabulary import PHASES
 
-DIMENSIONS = {
-    "radicalisation": "Radicalisation",
-    "extremist_activity": "Engagement in extremist activity",
-    "crime": "Participation in crime",
-    "marginalisation": "Social marginalisation",
-    "mental_health": "Mental health",
-}
 MAX_REASON = 300
 
 
@@ -61,45 +44,3 @@ def decide(client, suggestion: Suggestion, decision: str, user) -> SuggestionDec
                                 decision=decision, last_capture_id=suggestion.last_capture_id)
     db.session.add(record)
     return record
-
-
-def add_milestone(client, title: str, user, target_month: str | None = None) -> Milestone:
-    title = " ".join(title.split())
-    if not 1 <= len(title) <= 120:
-        raise ClientError("A milestone is 1 to 120 characters.")
-    milestone = Milestone(client_id=client.id, title=title, created_by_id=user.id,
-                          target_month=target_month or None)
-    db.session.add(milestone)
-    db.session.flush()
-    audit.record("milestone.added", f"milestone:{milestone.id}")
-    return milestone
-
-
-def set_milestone_status(milestone: Milestone, status: str, today: date) -> None:
-    if status not in MILESTONE_STATUSES:
-        raise ClientError("Choose open, reached or dropped.")
-    milestone.status = status
-    milestone.reached_on = today if status == "reached" else None
-    audit.record("milestone.updated", f"milestone:{milestone.id}")
-
-
-def rate_month(client, month: str, values: dict[str, int], user) -> DimensionRating:
-    """Save this month's five-dimension rating; saving again in the same month edits it."""
-    if set(values) != set(DIMENSIONS) or not all(
-        isinstance(v, int) and 1 <= v <= 5 for v in values.values()
-    ):
-        raise ClientError("Rate each of the five dimensions from 1 to 5.")
-    rating = db.session.scalar(
-        select(DimensionRating).where(
-            DimensionRating.client_id == client.id, DimensionRating.month == month
-        )
-    )
-    if rating is None:
-        rating = DimensionRating(client_id=client.id, month=month)
-        db.session.add(rating)
-    for name, value in values.items():
-        setattr(rating, name, value)
-    rating.rated_by_id = user.id
-    rating.rated_at = utcnow()
-    audit.record("rating.saved", f"client:{client.id}")
-    return rating

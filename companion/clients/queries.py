@@ -5,7 +5,7 @@ ratings and who works with the client."""
 from dataclasses import dataclass
 
 from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from companion import content, suggestions
 from companion.clients.brief import (
@@ -15,8 +15,11 @@ from companion.clients.brief import (
     observations,
     open_warnings,
     phase_history,
+    review_due,
     unless_dismissed,
 )
+from companion.clients.charts import dimension_chart
+from companion.clients.progress import add_months, month_key
 from companion.clients.seen import seen_captures
 from companion.clock import local_now
 from companion.extensions import db
@@ -26,8 +29,10 @@ from companion.models import (
     DimensionRating,
     Meeting,
     Milestone,
+    MilestoneEvent,
     User,
 )
+from companion.vocabulary import DIMENSIONS
 
 GRID_MEETINGS = 8
 RATING_MONTHS = 6
@@ -47,6 +52,8 @@ def client_page(client, user, part: str = "beginning") -> dict:
     rules = current_suggestion(client, captures, history)
     suggestion = unless_dismissed(client, rules)
     merged = suggestions.merge_meetings(observations(captures))
+    today = local_now().date()
+    goals, monthly = milestones(client), ratings(client)
     return card_context(client, part) | {
         "suggestion": suggestion,
         "next_step": next_step(client, user),
@@ -54,10 +61,13 @@ def client_page(client, user, part: str = "beginning") -> dict:
         "timeline": timeline(meetings, captures, user),
         "grid": grid(merged),
         "history": history,
-        "milestones": milestones(client),
-        "ratings": ratings(client),
+        "milestones": goals,
+        "review": review_due(client, goals, today),
+        "ratings": monthly,
+        "rating_history": rating_history(monthly, today),
+        "scales": content.current().dimension_scales,
         "assignments": assignments(client),
-        "today": local_now().date(),
+        "today": today,
         "markers": content.current().vocabulary.by_id,
     }
 
@@ -89,7 +99,9 @@ def grid(merged) -> dict:
 
 def milestones(client) -> list[Milestone]:
     return db.session.scalars(
-        select(Milestone).where(Milestone.client_id == client.id)
+        select(Milestone)
+        .options(selectinload(Milestone.events).joinedload(MilestoneEvent.changed_by))
+        .where(Milestone.client_id == client.id)
         .order_by(case((Milestone.status == "open", 0), else_=1), Milestone.created_at.desc())
         .limit(MILESTONES)
     ).all()
@@ -100,6 +112,25 @@ def ratings(client) -> list[DimensionRating]:
         select(DimensionRating).where(DimensionRating.client_id == client.id)
         .order_by(DimensionRating.month.desc()).limit(RATING_MONTHS)
     ).all()
+
+
+@dataclass(frozen=True)
+class DimensionHistory:
+    name: str
+    values: tuple[int | None, ...]  # oldest month first; None: not known or not rated
+    chart: str
+
+
+def rating_history(monthly, today) -> dict:
+    """The last RATING_MONTHS calendar months, oldest first, and each dimension's values."""
+    months = [month_key(add_months(today.replace(day=1), -back))
+              for back in range(RATING_MONTHS - 1, -1, -1)]
+    by_month = {r.month: r for r in monthly}
+    rows = []
+    for name, label in DIMENSIONS.items():
+        values = tuple(getattr(by_month[m], name) if m in by_month else None for m in months)
+        rows.append(DimensionHistory(name, values, dimension_chart(values, str(label))))
+    return {"months": months, "rows": rows}
 
 
 def assignments(client) -> list[Assignment]:

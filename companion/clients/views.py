@@ -3,14 +3,15 @@
 Workers change the phase, milestones and ratings of their clients; leads only read.
 """
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access
 from companion.capture.operations import EDIT_WINDOW
-from companion.clients import brief, forms, handover, operations, queries
+from companion.clients import brief, forms, goals, handover, operations, progress, queries
 from companion.clients.operations import ClientError
+from companion.clients.progress import ProgressError
 from companion.clock import local_now
 from companion.extensions import db
 from companion.models import utcnow
@@ -45,8 +46,24 @@ def lifecycle_context(client, assignments) -> dict:
 
 def rating_form(ratings, today) -> forms.RatingForm:
     """This month's rating prefilled when there is one."""
-    current = next((r for r in ratings if r.month == f"{today:%Y-%m}"), None)
-    return forms.RatingForm(formdata=None, obj=current)
+    month = progress.month_key(today)
+    current = next((r for r in ratings if r.month == month), None)
+    data = {"month": month}
+    if current is not None:
+        data |= {name: forms.NOT_KNOWN if getattr(current, name) is None
+                 else str(getattr(current, name)) for name in forms.DIMENSIONS}
+    return forms.RatingForm(formdata=None, data=data)
+
+
+def refused(client, form, error: ProgressError, name: str, status: int = 400, **more):
+    """The page again with the message next to the field it is about; nothing was saved."""
+    db.session.rollback()
+    field = form._fields.get(error.field)
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        more["milestone_error"] = str(error)
+    return render_page(client, status=status, **{name: form}, **more)
 
 
 def back_to(client):
@@ -114,8 +131,12 @@ def add_milestone(client_id: int):
     client = access.load_client(client_id)
     form = forms.MilestoneForm()
     if not form.validate():
-        return render_page(client, status=400, milestone_form=form)
-    operations.add_milestone(client, form.title.data, current_user, form.target_month.data)
+        return render_page(client, status=400, milestone_form=form, milestone_open=True)
+    try:
+        progress.add_milestone(client, form.title.data, form.area.data, form.target_month.data,
+                               form.agreed.data, current_user, local_now().date())
+    except ProgressError as error:
+        return refused(client, form, error, "milestone_form", milestone_open=True)
     db.session.commit()
     return back_to(client)
 
@@ -128,7 +149,22 @@ def update_milestone(client_id: int, milestone_id: int):
     form = forms.MilestoneStatusForm()
     if not form.validate():
         return render_page(client, status=400, milestone_error=_("Choose reached or dropped."))
-    operations.set_milestone_status(milestone, form.status.data, local_now().date())
+    try:
+        progress.set_milestone_status(milestone, form.status.data, current_user,
+                                      local_now().date())
+    except ProgressError as error:
+        return render_page(client, status=409, milestone_error=str(error))
+    db.session.commit()
+    return back_to(client)
+
+
+@bp.post("/<int:client_id>/review")
+@access.allow("worker")
+def hold_review(client_id: int):
+    client = access.load_client(client_id)
+    if not forms.ReviewForm().validate():
+        return render_page(client, status=400)
+    progress.record_review(client, current_user, local_now().date())
     db.session.commit()
     return back_to(client)
 
@@ -140,7 +176,23 @@ def rate(client_id: int):
     form = forms.RatingForm()
     if not form.validate():
         return render_page(client, status=400, rating_form=form)
-    month = f"{local_now().date():%Y-%m}"
-    operations.rate_month(client, month, form.values(), current_user)
+    try:
+        today = local_now().date()
+        progress.rate_month(client, form.month.data or progress.month_key(today),
+                            form.values(), current_user, today)
+    except ProgressError as error:
+        return refused(client, form, error, "rating_form")
     db.session.commit()
     return back_to(client)
+
+
+@bp.get("/<int:client_id>/goals.pdf")
+@access.allow("worker", "lead")
+def goals_pdf(client_id: int):
+    client = access.load_client(client_id, action="goals.view")
+    pdf = goals.agreed_goals_pdf(client, local_now().date())
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="our-agreed-goals.pdf"',
+        "Cache-Control": "no-store",
+    })

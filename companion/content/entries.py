@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from companion.vocabulary import PARTS, PHASES
 
@@ -64,6 +64,7 @@ class Content:
     prompts: tuple[Prompt, ...]
     vocabulary: Vocabulary
     debrief_prompts: Mapping[str, str]
+    dimension_scales: Mapping[str, object] = field(default_factory=dict)  # dimension_anchors.Scale
 
     def card(self, phase: str, part: str) -> Card:
         """The prompts for one phase and session part, the most specific files first."""

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 from companion.content.debrief_prompts import load_prompts
+from companion.content.dimension_anchors import AnchorError, load_anchors
 from companion.content.entries import Content, Marker, Prompt, Vocabulary
 from companion.vocabulary import PARTS, PHASES
 
@@ -39,8 +40,15 @@ def load_content(extra_dir: Path | None = None) -> Content:
     prompts = CONTENT_DIR / "debrief_prompts.toml"
     if extra is not None and (extra / "debrief_prompts.toml").is_file():
         prompts = extra / "debrief_prompts.toml"
+    anchors = CONTENT_DIR / "dimensions.toml"
+    if extra is not None and (extra / "dimensions.toml").is_file():
+        anchors = extra / "dimensions.toml"
+    try:
+        scales = load_anchors(anchors)
+    except AnchorError as exc:
+        raise ContentError(str(exc)) from exc
     return Content(prompts=_read_prompts(_card_files(extra)), vocabulary=_read_vocabulary(markers),
-                   debrief_prompts=load_prompts(prompts))
+                   debrief_prompts=load_prompts(prompts), dimension_scales=scales)
 
 
 def _card_files(extra: Path | None) -> list[Path]:

@@ -58,9 +58,14 @@ def home_debriefs(user: User) -> HomeDebriefs:
     return result
 
 
+# Built once: aliases cost more to make than the query that uses them.
+_ME, _OTHER = aliased(MeetingWorker, name="me"), aliased(MeetingWorker, name="other")
+_MINE, _THEIRS = aliased(Capture, name="mine"), aliased(Capture, name="theirs")
+_PARTNER = aliased(User, name="partner")
+
+
 def _open_shared(user: User):
-    me, other = aliased(MeetingWorker), aliased(MeetingWorker)
-    mine, theirs, partner = aliased(Capture), aliased(Capture), aliased(User)
+    me, other, mine, theirs, partner = _ME, _OTHER, _MINE, _THEIRS, _PARTNER
     visible = access.visible_clients(user).with_only_columns(Client.id)
     workers = select(func.count()).where(MeetingWorker.meeting_id == Meeting.id)
     return (

@@ -96,3 +96,28 @@ def recent_shared_meetings(pair: Pair, limit: int = 10) -> list[tuple[Meeting, D
         .limit(limit)
     ).all()
     return [(meeting, debrief) for meeting, debrief in rows]
+
+
+@dataclass
+class Disagreement:
+    """One marker over every pair of the team in a month: meetings where only one ticked it."""
+
+    marker: str
+    disagreements: int
+    meetings: int
+    figures: agreement.RareFigures
+
+
+def team_disagreements(pairs: Sequence[Pair], today: date, observed: tuple[str, ...],
+                       shown: int = 5) -> list[Disagreement]:
+    """The markers the team's pairs disagree on most this month (the supervision topics),
+    pooled over pairs; one statement per pair."""
+    start, end = month_start(today), month_start(today, -1)
+    tables = {marker: agreement.Table() for marker in observed}
+    for pair in pairs:
+        meetings = shared_marks(pair, start, end)
+        for marker in observed:
+            tables[marker] = tables[marker] + agreement.table_for(meetings, marker)
+    found = [Disagreement(m, t.first_only + t.second_only, t.n, agreement.rare_figures(t))
+             for m, t in tables.items() if t.first_only + t.second_only]
+    return sorted(found, key=lambda d: (-d.disagreements, d.marker))[:shown]

@@ -8,7 +8,13 @@ from companion import access, content
 from companion.clock import local_now
 from companion.debriefs import comparison, operations
 from companion.debriefs.forms import CloseForm, NextStepForm
-from companion.debriefs.pairs import pair_months, pair_of, pairs_of, recent_shared_meetings
+from companion.debriefs.pairs import (
+    pair_months,
+    pair_of,
+    pairs_of,
+    recent_shared_meetings,
+    team_disagreements,
+)
 from companion.debriefs.shared import SharedMeeting
 from companion.extensions import db
 from companion.rendering import page_or_fragment, see_other, wants_fragment
@@ -54,7 +60,11 @@ def close(meeting_id: int):
 @bp.get("/pairs")
 @access.allow("worker", "lead")
 def pairs():
-    return render_template("debriefs/pairs.html", pairs=pairs_of(current_user))
+    found, vocabulary = pairs_of(current_user), content.current().vocabulary
+    topics = (team_disagreements(found, local_now().date(), vocabulary.observed)
+              if current_user.role == "lead" else [])
+    return render_template("debriefs/pairs.html", pairs=found, topics=topics,
+                           labels=vocabulary.by_id)
 
 
 @bp.get("/pairs/<int:pair_id>")

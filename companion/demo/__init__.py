@@ -12,7 +12,7 @@ from companion.admin import operations
 from companion.clock import local_now, team_zone
 from companion.demo import history
 from companion.extensions import db
-from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User
+from companion.models import Client, Meeting, MeetingWorker, PhaseChange, Team, User, utcnow
 from companion.passwords import hash_secret
 
 TEAMS = ("Demo team", "North team")
@@ -97,7 +97,9 @@ def _get_or_create_team(name: str) -> Team:
 
 def _get_or_create_user(name: str, role: str, team: Team | None) -> User:
     user = db.session.scalar(select(User).where(User.username == name))
-    user = user or operations.create_user(name, demo_password(), role, team)
+    if user is None:
+        user = operations.create_user(name, demo_password(), role, team)
+        user.set_up_at = user.confirmed_at = user.created_at or utcnow()  # demo accounts
     if not user.pin_hash:
         user.pin_hash = hash_secret(demo_pin())
     return user

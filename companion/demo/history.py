@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from companion.demo import progress
 from companion.extensions import db
-from companion.models import Capture, Debrief, DimensionRating, Meeting, Milestone, User
+from companion.models import Capture, Debrief, Meeting, User
 from companion.vocabulary import TOOK_PLACE
 
 EARLY_MOVES = ("role_clarified", "open_questions", "reflected_feelings", "common_ground",
@@ -70,8 +71,7 @@ def add(story: Story, zone: ZoneInfo, today: date) -> None:
             shared.append((captures[0], captures[1]))
     db.session.flush()
     _debriefs(shared, rng, leave_newest_open=not left_to_do)
-    _milestones(story, today)
-    _dimension_ratings(story, today, rng)
+    progress.add(story, today, rng)
 
 
 def _left_to_do(story: Story) -> set[tuple[int, int]]:
@@ -170,33 +170,4 @@ def _debriefs(shared: list[tuple[Capture, Capture]], rng: random.Random,
             agreed_at=opened + timedelta(minutes=10) if agreed else None,
             closed_at=None if newest else opened + timedelta(minutes=15),
             closed_by_id=None if newest else first.author_id,
-        ))
-
-
-def _milestones(story: Story, today: date) -> None:
-    if "change_work" not in story.phase_in_week.values():
-        return
-    author = story.workers[0].id
-    for title, status, days in (("Apply for a place on the welding course", "reached", 20),
-                                ("Write to his mother", "reached", 9),
-                                ("Visit the housing office after release", "open", None)):
-        db.session.add(Milestone(
-            client_id=story.meetings[0][1].client_id, title=title, status=status,
-            created_by_id=author, reached_on=today - timedelta(days=days) if days else None,
-        ))
-
-
-def _dimension_ratings(story: Story, today: date, rng: random.Random) -> None:
-    """Bjorgo's five dimensions, once a month; better over time unless in crisis."""
-    if not story.meetings:
-        return
-    months = sorted({meeting.held_on.strftime("%Y-%m") for _, meeting in story.meetings})
-    for step, month in enumerate(months):
-        base = 2 + step if story.pattern != "crisis" else 3 - (step == len(months) - 1)
-        values = [max(1, min(5, base + rng.choice((-1, 0, 0)))) for _ in range(5)]
-        db.session.add(DimensionRating(
-            client_id=story.meetings[0][1].client_id, month=month,
-            radicalisation=values[0], extremist_activity=values[1], crime=values[2],
-            marginalisation=values[3], mental_health=values[4],
-            rated_by_id=story.workers[0].id,
         ))

@@ -11,7 +11,9 @@ from companion.models.clients import (
     Meeting,
     MeetingWorker,
     Milestone,
+    MilestoneEvent,
     PhaseChange,
+    Review,
     SuggestionDecision,
 )
 from companion.models.people import Pair, Passkey, RecoveryCode, Team, User
@@ -27,11 +29,13 @@ __all__ = [
     "Meeting",
     "MeetingWorker",
     "Milestone",
+    "MilestoneEvent",
     "MonthlyAggregate",
     "Pair",
     "Passkey",
     "PhaseChange",
     "RecoveryCode",
+    "Review",
     "SuggestionDecision",
     "Team",
     "User",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, SmallInteger, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from companion.extensions import db
@@ -15,7 +15,7 @@ from companion.models.base import (
     utcnow,
 )
 from companion.models.people import Team, User
-from companion.vocabulary import PHASES
+from companion.vocabulary import MILESTONE_AREAS, PHASES
 
 PHASE = choice("phase", *PHASES)
 
@@ -145,24 +145,64 @@ class SuggestionDecision(db.Model):
 
 
 class Milestone(db.Model):
-    """A small goal set together with the client."""
+    """A small goal set together with the client; every status change is a MilestoneEvent."""
 
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
+    area: Mapped[str] = mapped_column(
+        choice("milestone_area", *MILESTONE_AREAS), default="other", server_default="other"
+    )
+    target_month: Mapped[str | None] = mapped_column(String(7))
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(
         choice("milestone_status", *MILESTONE_STATUSES), default="open"
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reached_on: Mapped[date | None]
-    target_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, when it is due
+
+    events: Mapped[list["MilestoneEvent"]] = relationship(
+        back_populates="milestone", cascade="all, delete-orphan",
+        order_by="MilestoneEvent.id",
+    )
+
+
+class MilestoneEvent(db.Model):
+    """One status of a milestone: set, reached, dropped or opened again; never overwritten."""
+
+    __tablename__ = "milestone_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestones.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(choice("milestone_event_status", *MILESTONE_STATUSES))
+    changed_on: Mapped[date]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    milestone: Mapped[Milestone] = relationship(back_populates="events")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class Review(db.Model):
+    """A review of the milestones held with the client (every few months)."""
+
+    __tablename__ = "client_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    held_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DimensionRating(db.Model):
-    """Monthly rating on Bjorgo's five dimensions of change, 1 (worst) to 5 (best)."""
+    """Monthly rating on Bjorgo's five dimensions of change, 1 (most concern) to 5 (least);
+    None is "not known" and counts as missing. Editable only within its own month."""
 
     __tablename__ = "dimension_ratings"
     __table_args__ = (UniqueConstraint("client_id", "month"),)
@@ -170,10 +210,10 @@ class DimensionRating(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     month: Mapped[str] = mapped_column(String(7))
-    radicalisation: Mapped[int] = mapped_column(SmallInteger)
-    extremist_activity: Mapped[int] = mapped_column(SmallInteger)
-    crime: Mapped[int] = mapped_column(SmallInteger)
-    marginalisation: Mapped[int] = mapped_column(SmallInteger)
-    mental_health: Mapped[int] = mapped_column(SmallInteger)
+    radicalisation: Mapped[int | None] = mapped_column(SmallInteger)
+    extremist_activity: Mapped[int | None] = mapped_column(SmallInteger)
+    crime: Mapped[int | None] = mapped_column(SmallInteger)
+    marginalisation: Mapped[int | None] = mapped_column(SmallInteger)
+    mental_health: Mapped[int | None] = mapped_column(SmallInteger)
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -48,9 +48,17 @@ class User(UserMixin, db.Model):
     totp_pending: Mapped[str | None] = mapped_column(Encrypted())
     totp_last_step: Mapped[int | None]
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # Separation of duties: an invitation the person completes themselves (the code is given
+    # out of band), and access to records only once someone other than its issuer confirms.
+    invite_hash: Mapped[str | None] = mapped_column(String(255))
+    invite_expires_at: Mapped[datetime | None]
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_up_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     language: Mapped[str | None] = mapped_column(String(8))  # None: follow the browser
 
-    team: Mapped[Team | None] = relationship(back_populates="members")
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
@@ -61,6 +69,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Confirmed for the records of the role: by a team lead, a second admin or the CLI."""
+        return self.confirmed_at is not None
 
     def get_id(self) -> str:
         """The session names the user and the session version, so bumping it ends every copy."""

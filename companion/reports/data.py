@@ -15,6 +15,8 @@ class ClientRow:
     code: str
     phase: str
     created_at: datetime
+    closed_at: datetime | None = None
+    closed_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ DIMENSIONS = tuple(vocabulary.DIMENSIONS)
 class DimensionRow:
     client_id: int
     month: str
-    scores: tuple[int, ...]  # in the order of DIMENSIONS
+    scores: tuple[int | None, ...]  # in the order of DIMENSIONS; None: not known (missing)
 
 
 @dataclass(frozen=True)

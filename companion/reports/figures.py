@@ -1,7 +1,7 @@
 """Report figures: a pure function from plain data to everything the monthly PDF shows."""
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from statistics import median
 
@@ -45,6 +45,7 @@ class Headline:
     crises_opened: int
     captures: int
     median_delay_minutes: float | None
+    cases_closed: dict[str, int] = field(default_factory=dict)  # by reason, closed this month
 
     def to_dict(self) -> dict:
         return {"version": AGGREGATE_VERSION, **asdict(self)}
@@ -60,6 +61,7 @@ class Headline:
             crises_opened=int(data.get("crises_opened", 0)),
             captures=int(data.get("captures", 0)),
             median_delay_minutes=data.get("median_delay_minutes"),
+            cases_closed={r: int(n) for r, n in data.get("cases_closed", {}).items()},
         )
 
 
@@ -83,6 +85,7 @@ def monthly_figures(data: ReportData, vocabulary: Vocabulary) -> MonthlyFigures:
     month = month_key(data.month)
     has_data = bool(
         data.meetings or data.captures or changes or data.milestones
+        or closed_in(data.clients, start, end)
         or any(r.month == month for r in data.ratings)
     )
     if data.aggregate is not None and not data.captures:
@@ -123,4 +126,11 @@ def headline(data: ReportData, changes_in_month, end: datetime) -> Headline:
         crises_opened=sum(c.to_phase == "crisis" for c in changes_in_month),
         captures=len(data.captures),
         median_delay_minutes=median(delays) if delays else None,
+        cases_closed=closed_in(data.clients, _moment(data.month), end),
     )
+
+
+def closed_in(clients, start: datetime, end: datetime) -> dict[str, int]:
+    """Cases closed in [start, end), by reason."""
+    return dict(sorted(Counter(c.closed_reason for c in clients
+                               if c.closed_at is not None and start <= c.closed_at < end).items()))

@@ -41,7 +41,8 @@ def report_data(team: Team, month: date) -> ReportData:
         team_id=team.id,
         team_name=team.name,
         month=month,
-        clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at)
+        clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at,
+                                               Client.closed_at, Client.closed_reason)
                       .where(in_team)),
         **_meetings_and_captures(in_team, in_month),
         phase_changes=_rows(PhaseChangeRow, select(

@@ -3,15 +3,19 @@ service worker's pages, sending in order with the idempotency key, receipts, con
 refused item never blocking the rest, a browser closed and reopened, sign-out erasing it all,
 and a service-worker update with an item queued."""
 
+import itertools
 import re
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Assignment, Client, User
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
+from tests.browser.test_accessibility import sign_in_by_session
 from tests.support.screens import (
     captures_with_key,
     chip,
@@ -22,7 +26,17 @@ from tests.support.screens import (
 )
 
 CANARY = "canary-5q9x spoke of his brother"
+DAYS = itertools.count(700)  # each capture here on a day of its own, long past
 RECEIVED = re.compile(r"Received \d\d:\d\d, ref [A-Z2-7]{4}")
+
+
+@pytest.fixture
+def enter(live_app, live_url):
+    """Sign in by session cookie (signing in has its own tests) and open home."""
+    def enter(page, username):
+        sign_in_by_session(page.context, live_app, live_url, username)
+        page.goto("/")
+    return enter
 
 
 def ready_offline(page):
@@ -53,8 +67,15 @@ QUEUED = "Saved on this phone. It is sent as soon as there is signal."
 BUSY = "The server could not take it just now; it will be tried again."
 
 
+def another_day(page):
+    """Date the capture on a day no other capture here uses (a second meeting with the same
+    client on one day asks the worker first, which is tested on its own)."""
+    page.locator("#held_on").fill((date.today() - timedelta(days=next(DAYS))).isoformat())
+
+
 def save_offline(page, code, note, answer=QUEUED):
     open_capture(page, code)
+    another_day(page)
     chip(page, "Relaxed, enjoys talking").click()
     page.get_by_label("Short note").fill(note)
     key = form_key(page)
@@ -87,9 +108,9 @@ def captures_refused_for_now(live_app):
 
 
 def test_a_capture_saved_offline_waits_across_a_reload_and_arrives_once(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     ready_offline(page)
     context.set_offline(True)
     key = save_offline(page, "K-102", "Offline words")
@@ -106,9 +127,10 @@ def test_a_capture_saved_offline_waits_across_a_reload_and_arrives_once(
     assert settled(lambda: queued(page), [], page) == []
 
 
-def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(page, live_app):
-    sign_in(page, "worker1")
+def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(enter, page, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-103")
+    another_day(page)
     lost = []
 
     def lose_reply(route):
@@ -132,9 +154,10 @@ def test_a_reply_lost_after_the_server_stored_it_still_makes_one_record(page, li
     assert settled(lambda: queued(page), [], page) == []
 
 
-def test_the_same_key_with_changed_content_shows_both_versions(page, live_app):
-    sign_in(page, "worker1")
+def test_the_same_key_with_changed_content_shows_both_versions(enter, page, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-106")
+    another_day(page)
     page.route("**/capture", lambda route: (route.fetch(), route.abort())
                if route.request.method == "POST" else route.fallback())
     page.get_by_label("Short note").fill("First version")
@@ -163,9 +186,9 @@ def test_the_same_key_with_changed_content_shows_both_versions(page, live_app):
 
 
 def test_a_refused_item_in_the_middle_of_the_queue_never_blocks_the_other_two(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker2")
+    enter(page, "worker2")
     ready_offline(page)
     context.set_offline(True)
     keys = []
@@ -193,9 +216,10 @@ def test_a_refused_item_in_the_middle_of_the_queue_never_blocks_the_other_two(
     assert len(captures_with_key(live_app, keys[1])) == 1
 
 
-def test_a_refused_item_can_be_fixed_and_sent(page, context, live_app):
-    sign_in(page, "worker1")
+def test_a_refused_item_can_be_fixed_and_sent(enter, page, context, live_app):
+    enter(page, "worker1")
     open_capture(page, "K-101")
+    another_day(page)
     page.locator("#length_minutes").evaluate("field => field.removeAttribute('max')")
     page.locator("#length_minutes").fill("900")  # the server refuses more than 600 minutes
     page.get_by_label("Short note").fill("Values to keep")
@@ -219,10 +243,11 @@ def test_a_refused_item_can_be_fixed_and_sent(page, context, live_app):
 
 
 def test_the_outbox_on_the_phone_holds_no_plain_text_and_a_key_that_cannot_leave(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     open_capture(page, "K-102")
+    another_day(page)
     page.get_by_label("Short note").fill(CANARY)  # a draft while typing
     key = form_key(page)
     with captures_refused_for_now(live_app):
@@ -239,9 +264,9 @@ def test_the_outbox_on_the_phone_holds_no_plain_text_and_a_key_that_cannot_leave
 
 
 def test_sign_out_warns_about_waiting_captures_then_erases_the_outbox_and_caches(
-    page, context, live_app
+    enter, page, context, live_app
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     ready_offline(page)
     with captures_refused_for_now(live_app):
         key = save_offline(page, "K-106", "Waiting when signing out", BUSY)
@@ -260,8 +285,8 @@ def test_sign_out_warns_about_waiting_captures_then_erases_the_outbox_and_caches
     assert captures_with_key(live_app, key) == []
 
 
-def test_a_service_worker_update_with_an_item_queued_still_sends_it(page, context, live_app):
-    sign_in(page, "worker1")
+def test_a_service_worker_update_with_an_item_queued_still_sends_it(enter, page, context, live_app):
+    enter(page, "worker1")
     ready_offline(page)
     before = page.evaluate("caches.keys()")
     with captures_refused_for_now(live_app):
@@ -301,6 +326,7 @@ def test_closed_offline_and_reopened_with_signal_the_capture_arrives_once(
     page.get_by_role("heading", name=re.compile("K-101")).wait_for()
     page.get_by_role("link", name="Capture a meeting").click()
     page.wait_for_selector("#capture-form[data-offline-copy]")
+    another_day(page)
     chip(page, "Relaxed, enjoys talking").click()
     page.get_by_label("Short note").fill(CANARY)
     key = form_key(page)
@@ -341,7 +367,8 @@ def _client_id(live_app, code):
 def _unassign(live_app, username, code):
     with live_app.app_context():
         assignment = db.session.scalar(
-            select(Assignment).join(User).join(Client)
+            select(Assignment).join(User, Assignment.user_id == User.id)
+            .join(Client, Assignment.client_id == Client.id)
             .where(User.username == username, Client.code == code))
         kept = (assignment.client_id, assignment.user_id, assignment.role)
         db.session.delete(assignment)
@@ -357,8 +384,8 @@ def _assign(live_app, kept):
 
 
 
-def test_background_sync_sends_the_queue_after_the_page_is_closed(page, context, live_app):
-    sign_in(page, "worker1")
+def test_background_sync_sends_the_queue_after_the_page_is_closed(enter, page, context, live_app):
+    enter(page, "worker1")
     ready_offline(page)
     context.set_offline(True)
     key = save_offline(page, "K-101", "Sent by the service worker")
@@ -369,10 +396,11 @@ def test_background_sync_sends_the_queue_after_the_page_is_closed(page, context,
 
 
 def test_a_write_after_the_browser_dropped_the_database_connection_opens_it_again(
-    page, context, live_app, live_url
+    enter, page, context, live_app, live_url
 ):
-    sign_in(page, "worker1")
+    enter(page, "worker1")
     open_capture(page, "K-106")
+    another_day(page)
     page.get_by_label("Short note").fill("Before the drop")
     assert settled(lambda: len(outbox_names(page, "d:")), 1, page) == 1
     cdp = context.new_cdp_session(page)  # the browser closes every connection to the database
@@ -388,3 +416,23 @@ def test_a_write_after_the_browser_dropped_the_database_connection_opens_it_agai
     receipt_for(page, "K-106").wait_for()
     [capture] = captures_with_key(live_app, key)
     assert capture.note == "After the drop"
+
+
+def test_a_second_meeting_on_one_day_is_saved_after_the_worker_says_so(enter, page, live_app):
+    enter(page, "worker2")
+    keys = []
+    for start in ("08:00", "09:30"):
+        page.goto("/")
+        open_capture(page, "K-102")  # worker2's: no other test here captures it
+        page.locator("#starts_at").fill(start)
+        keys.append(form_key(page))
+        page.get_by_role("button", name="Save").click()
+        if start == "08:00":
+            page.get_by_text("Capture saved.").wait_for()
+    page.locator("#earlier-meeting").wait_for()  # asked first, nothing saved yet
+    assert captures_with_key(live_app, keys[1]) == []
+    page.get_by_role("button", name="This is another meeting: save").click()
+    page.get_by_text("Capture saved.").wait_for()
+    [second] = captures_with_key(live_app, keys[1])
+    assert second.starts_at.strftime("%H:%M") == "09:30"
+    assert settled(lambda: queued(page), [], page) == []

@@ -5,6 +5,7 @@ from datetime import time, timedelta
 
 from companion.extensions import db
 from companion.models import Assignment, Client, Meeting, MeetingWorker, Pair, Team, User
+from companion.models.base import utcnow
 from companion.passwords import hash_secret
 from tests.support import team_today
 
@@ -27,7 +28,7 @@ class World:
 
 def _user(username, role, team):
     user = User(username=username, password_hash=PASSWORD_HASH, role=role, team=team,
-                pin_hash=PIN_HASH)
+                pin_hash=PIN_HASH, set_up_at=utcnow(), confirmed_at=utcnow())
     db.session.add(user)
     return user
 

@@ -1,14 +1,14 @@
 """second factor at rest and passkeys: TOTP seeds encrypted (and the one being enrolled kept
 server-side), a keyed lookup prefix for recovery codes, WebAuthn credentials for unlocking
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019_member_confirmation
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0019_member_confirmation"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,132 @@
+"""Client progress over months: co-owned milestones and their history, reviews, and the monthly
+five-dimension rating (None is "not known"). Plain functions; the caller commits."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from companion import audit
+from companion.extensions import db
+from companion.models import DimensionRating, Milestone, MilestoneEvent, Review, utcnow
+from companion.vocabulary import DIMENSIONS, MILESTONE_AREAS
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MAX_TITLE = 120
+
+
+class ProgressError(ValueError):
+    """A change was refused; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def month_key(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def valid_month(text: str) -> bool:
+    return bool(MONTH.fullmatch(text or ""))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def add_milestone(client, title: str, area: str, target_month: str, agreed: bool, user,
+                  today: date) -> Milestone:
+    """A milestone set with the client; its first event records who set it and when."""
+    title = " ".join((title or "").split())
+    if not 1 <= len(title) <= MAX_TITLE:
+        raise ProgressError("title", "Write the goal in 1 to 120 characters.")
+    if area not in MILESTONE_AREAS:
+        raise ProgressError("area", "Choose one of the areas.")
+    if not valid_month(target_month):
+        raise ProgressError("target_month", "Give the target month as year and month.")
+    if target_month < month_key(today):
+        raise ProgressError("target_month", "The target month cannot be in the past.")
+    if agreed is not True:
+        raise ProgressError("agreed", "A milestone is set with the client: tick that you "
+                                      "agreed it together.")
+    milestone = Milestone(client_id=client.id, title=title, area=area, target_month=target_month,
+                          agreed=True, created_by_id=user.id)
+    milestone.events.append(MilestoneEvent(status="open", changed_on=today, changed_by_id=user.id))
+    db.session.add(milestone)
+    db.session.flush()
+    audit.record("milestone.added", f"milestone:{milestone.id}")
+    return milestone
+
+
+def set_milestone_status(milestone: Milestone, status: str, user, today: date) -> None:
+    """Reach or drop an open milestone; the change is a new event, the old ones stay."""
+    if status not in ("reached", "dropped"):
+        raise ProgressError("status", "Choose reached or dropped.")
+    if milestone.status != "open":
+        raise ProgressError("status", "This milestone is no longer open.")
+    milestone.status = status
+    milestone.reached_on = today if status == "reached" else None
+    milestone.events.append(MilestoneEvent(status=status, changed_on=today, changed_by_id=user.id))
+    audit.record("milestone.updated", f"milestone:{milestone.id}")
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    next_on: date
+    due: bool
+    last_on: date | None
+    milestones: tuple  # the open milestones to go through
+
+
+def review_status(client, milestones, today: date) -> ReviewDue:
+    """The next review: every REVIEW_EVERY_MONTHS months after the last, or after the client
+    was added when there has been none yet."""
+    last = db.session.scalar(select(Review.held_on).where(Review.client_id == client.id)
+                             .order_by(Review.held_on.desc()).limit(1))
+    start = last or client.created_at.date()
+    next_on = add_months(start, current_app.config.get("REVIEW_EVERY_MONTHS", 3))
+    open_ones = tuple(m for m in milestones if m.status == "open")
+    return ReviewDue(next_on, next_on <= today, last, open_ones)
+
+
+def record_review(client, user, today: date) -> Review:
+    review = Review(client_id=client.id, held_on=today, held_by_id=user.id)
+    db.session.add(review)
+    db.session.flush()
+    audit.record("review.held", f"client:{client.id}")
+    return review
+
+
+def rate_month(client, month: str, values: dict[str, int | None], user,
+               today: date) -> DimensionRating:
+    """This month's rating (None: not known). Saving again within the month edits it; a past
+    month's rating is history and stays as it was; a future month cannot be rated."""
+    if not valid_month(month):
+        raise ProgressError("month", "Give the month as year and month.")
+    if month > month_key(today):
+        raise ProgressError("month", "A month in the future cannot be rated.")
+    if month < month_key(today):
+        raise ProgressError("month", "Past months are kept as history; rate this month.")
+    if set(values) != set(DIMENSIONS):
+        raise ProgressError("month", "Rate each of the five dimensions.")
+    for name, value in values.items():
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
+            raise ProgressError(name, "Choose 1 to 5, or not known.")
+    rating = db.session.scalar(select(DimensionRating).where(
+        DimensionRating.client_id == client.id, DimensionRating.month == month))
+    if rating is None:
+        rating = DimensionRating(client_id=client.id, month=month)
+        db.session.add(rating)
+    for name, value in values.items():
+        setattr(rating, name, value)
+    rating.rated_by_id = user.id
+    rating.rated_at = utcnow()
+    audit.record("rating.saved", f"client:{client.id}")
+    return rating
