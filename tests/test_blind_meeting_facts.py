@@ -56,7 +56,7 @@ def test_a_worker_sees_their_own_meeting_facts(app, client, auth, world):
 
 
 def test_a_solo_meeting_does_not_mention_a_partners_hidden_capture(app, client, auth, world):
-    from tests.debrief_support import add_meeting
+    from tests.support.records import add_meeting
 
     with app.app_context():
         solo = add_meeting(world.clients["shared"], [world.users["w1"]])

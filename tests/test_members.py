@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, Client, Pair, Team, User, utcnow
-from tests.world import PASSWORD
+from tests.support.world import PASSWORD
 
 ADMIN_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 CHOSEN = "chosen by the admin 42"

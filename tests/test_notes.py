@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from companion.models import utcnow
-from tests.debrief_support import add_capture, add_meeting
+from tests.support.records import add_capture, add_meeting
 
 MINE = "Opened up about his brother, asked about the course"
 THEIRS = "Quiet at first, warmer after the coffee"

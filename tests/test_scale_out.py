@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, func, select, text
 from companion import demo
 from companion.extensions import db
 from companion.models import Capture
-from tests.conftest import TEST_ENV, make_app, scratch_postgres_database
 from tests.servers import FIELD, Browser, gunicorn
+from tests.support.apps import TEST_ENV, make_app, scratch_postgres_database
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 PASSWORD = "scale out pass 1"

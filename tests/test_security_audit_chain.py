@@ -13,7 +13,13 @@ from sqlalchemy import create_engine, select, text
 from companion import audit
 from companion.extensions import db
 from companion.models import AuditEntry
-from tests.conftest import ENGINES, POSTGRES_SERVER, TEST_ENV, make_app, scratch_postgres_database
+from tests.support.apps import (
+    ENGINES,
+    POSTGRES_SERVER,
+    TEST_ENV,
+    make_app,
+    scratch_postgres_database,
+)
 from tests.support.world import PASSWORD
 
 POSTGRES_ONLY = [name for name in ENGINES if name == "postgresql"]

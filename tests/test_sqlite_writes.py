@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 
 from companion import database, demo
 from companion.extensions import db
-from tests.conftest import TEST_ENV, make_app
 from tests.servers import Browser, gunicorn
+from tests.support.apps import TEST_ENV, make_app
 
 
 def _engine(path):

@@ -4,6 +4,9 @@ otherwise, and dates are worded per language."""
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -17,6 +20,32 @@ CATALOGUES = ROOT / "companion" / "translations"
 
 def _ids(catalogue) -> set:
     return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalogue if m.id}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The messages the code and templates use now, read by the same rules as `translate
+    extract`."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
+                                "-k", "_l", "--no-location", "-o", str(pot), str(ROOT)])
+    with pot.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_the_catalogue_template_is_up_to_date(extracted):
+    with (CATALOGUES / "messages.pot").open("rb") as handle:
+        assert _ids(read_po(handle)) == _ids(extracted), "run: flask --app wsgi translate update"
+
+
+def test_every_message_has_a_german_translation(extracted):
+    with (CATALOGUES / "de" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        german = read_po(handle, locale="de")
+    missing = [m.id for m in extracted if m.id and not (
+        german.get(m.id) and all(german.get(m.id).string if isinstance(
+            german.get(m.id).string, tuple) else [german.get(m.id).string])
+        and not german.get(m.id).fuzzy)]
+    assert missing == []
 
 
 def _set_language(app, username, language):

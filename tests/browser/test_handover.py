@@ -5,8 +5,8 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import PHONE
 from tests.browser.test_accessibility import sign_in_by_session
+from tests.support.browser import PHONE
 
 axe = Axe()
 

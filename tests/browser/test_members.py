@@ -3,7 +3,7 @@
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in
+from tests.support.browser import PHONE, sign_in
 
 CHOSEN = "my own words 71"
 

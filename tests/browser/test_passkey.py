@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, Passkey, User
-from tests.browser.conftest import PHONE, sign_in
+from tests.support.browser import PHONE, sign_in
 
 AUTHENTICATOR = {  # a phone's built-in authenticator that verifies its user (fingerprint)
     "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
