@@ -3,7 +3,7 @@
 import hmac
 
 from flask import Flask, current_app, g, render_template, request, session
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
@@ -11,20 +11,20 @@ from werkzeug.exceptions import HTTPException
 from companion.extensions import csrf, db
 
 MESSAGES = {
-    400: "The request could not be understood. Please go back and try again.",
-    403: "You do not have access to this page.",
-    404: "Not found, or not yours to see.",
-    405: "That action is not available here.",
-    410: "This is no longer available to you.",
-    413: "That was too much data for one request.",
-    429: "Too many attempts. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Nothing you entered was saved twice.",
-    503: "The service is not available right now. Please try again shortly.",
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have access to this page."),
+    404: _l("Not found, or not yours to see."),
+    405: _l("That action is not available here."),
+    410: _l("This is no longer available to you."),
+    413: _l("That was too much data for one request."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Nothing you entered was saved twice."),
+    503: _l("The service is not available right now. Please try again shortly."),
 }
 # Never written back into a page: the user types these again.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "new_password", "confirm", "pin", "code"})
-FORM_EXPIRED = "Your form had expired, please press save again."
-FORM_REFUSED = "This form could not be sent. Please open it again from the app."
+FORM_EXPIRED = _l("Your form had expired, please press save again.")
+FORM_REFUSED = _l("This form could not be sent. Please open it again from the app.")
 
 
 def init_app(app: Flask) -> None:
@@ -75,9 +75,9 @@ def _csrf_error(error: CSRFError):
     """A form of this session whose token expired comes back with a fresh token, nothing lost.
     Any other refused token gets no form and no token (that would launder a forged POST), and
     a request without a session gets no session (a cross-site POST must not replace a cookie)."""
-    fields, message = None, _(FORM_REFUSED)
+    fields, message = None, str(FORM_REFUSED)
     if _own_expired_token(error):
-        message = _(FORM_EXPIRED)
+        message = str(FORM_EXPIRED)
         fields = [(name, value) for name, value in request.form.items(multi=True)
                   if name not in SECRET_FIELDS]
         if any(name in SECRET_FIELDS - {"csrf_token"} for name in request.form):

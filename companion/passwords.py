@@ -4,6 +4,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 _hasher = PasswordHasher()  # argon2-cffi defaults: argon2id, RFC 9106 low-memory profile
@@ -55,14 +56,14 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, username: str = "") -> str | None:
     """Why `password` is not acceptable as a new password, or None. No composition rules."""
     if len(password) < MIN_PASSWORD:
-        return f"A password has at least {MIN_PASSWORD} characters."
+        return _l("A password has at least %(num)d characters.", num=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"A password has at most {MAX_PASSWORD} characters."
+        return _l("A password has at most %(num)d characters.", num=MAX_PASSWORD)
     lowered = password.lower()
     squashed = "".join(lowered.split())
     if lowered in common_passwords() or squashed in common_passwords():
-        return "This password is one of the most common ones. Please choose another."
+        return _l("This password is one of the most common ones. Please choose another.")
     words = [w for w in (username.lower(), *CONTEXT_WORDS) if len(w) >= 3]
     if any(word in squashed for word in words):
-        return "A password must not contain your username or the name of this app."
+        return _l("A password must not contain your username or the name of this app.")
     return None

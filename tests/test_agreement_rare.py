@@ -11,6 +11,7 @@ from irrCAC.table import CAC
 
 from companion import agreement
 from companion.agreement import Table
+from tests.support.records import captured_month
 
 
 def _reference(table: Table) -> dict:
@@ -120,12 +121,11 @@ def test_the_pair_page_and_the_leads_topics_show_the_rare_marker_figures(app, cl
     from companion.clock import local_now
     from companion.extensions import db
     from companion.models import Pair
-    from tests.test_debrief_views import _captured_month
 
     with app.app_context():
         first = local_now().date().replace(day=1)
     calm = [({"relaxed"}, {"relaxed"})] * 4
-    _captured_month(app, world, [*calm, ({"hostility"}, set()), (set(), {"hostility"})], first)
+    captured_month(app, world, [*calm, ({"hostility"}, set()), (set(), {"hostility"})], first)
     with app.app_context():
         pair_id = db.session.scalar(select(Pair.id))
     auth.sign_in("lead")

@@ -1,6 +1,6 @@
 """The comparison page, the agreed next step, closing, edits after opening, the pair page."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import Debrief
-from tests.support.records import SECRET_NOTE, add_capture, add_meeting
+from tests.support.records import SECRET_NOTE, add_capture, add_meeting, captured_month
 
 HX = {"HX-Request": "true"}
 
@@ -209,19 +209,10 @@ def test_a_meeting_without_a_second_worker_has_no_debrief(app, client, auth, wor
     assert client.get("/meetings/999999/debrief").status_code == 404
 
 
-def _captured_month(app, world, marks_pairs, held_on):
-    with app.app_context():
-        for index, (first, second) in enumerate(marks_pairs):
-            meeting = add_meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
-                                  held_on=held_on + timedelta(days=index))
-            add_capture(meeting, world.users["w1"], marks=first)
-            add_capture(meeting, world.users["w2"], marks=second)
-
-
 def test_the_pair_page_shows_this_months_agreement_and_kappa_note(app, client, auth, world):
     with app.app_context():
         today = local_now().date()
-    _captured_month(app, world, [({"relaxed"}, {"relaxed"}), ({"hostility"}, set())],
+    captured_month(app, world, [({"relaxed"}, {"relaxed"}), ({"hostility"}, set())],
                     today.replace(day=1))
     with app.app_context():
         from companion.models import Pair

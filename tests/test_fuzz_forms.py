@@ -15,7 +15,7 @@ from companion.extensions import db
 from companion.models import AuditEntry
 from tests.support import world as world_module
 from tests.support.apps import make_app
-from tests.test_access_matrix import URL_VALUES, VARIABLE, Visitor, _ids, _routes, _url
+from tests.support.routes import URL_VALUES, VARIABLE, Visitor, _ids, _routes, _url
 
 CANARY = '"><img src=x onerror=alert(1)>{{7*7}}'
 RAW = "<img src=x onerror=alert(1)>"

@@ -1,16 +1,13 @@
 """Home by role, health check, headers and error pages."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
-from flask import g
-from sqlalchemy import event
 
-from companion.extensions import db
-from companion.models import Capture, Meeting, MeetingWorker, utcnow
-from tests.support import team_today
+from companion.models import utcnow
 from tests.support.apps import make_app
-from tests.support.records import add_capture
+from tests.support.records import add_capture, add_home_captures
+from tests.support.statements import statements_for_home
 
 
 def test_worker_home_lists_only_their_clients(client, auth, world):
@@ -93,51 +90,15 @@ def test_lead_home_has_no_capture_buttons(client, auth, world):
     assert "/capture" not in page and "Not yet captured" not in page
 
 
-def _add_captures(app, world, first, last):
-    """Meetings of the shared client numbered first..last-1, each captured by w1 only."""
-    with app.app_context():
-        for number in range(first, last):
-            held_on = team_today() - timedelta(days=number + 2)
-            meeting = Meeting(client_id=world.clients["shared"], held_on=held_on,
-                              starts_at=time(10), length_minutes=60, attendance="held",
-                              workers=[MeetingWorker(user_id=world.users["w1"]),
-                                       MeetingWorker(user_id=world.users["w2"])])
-            db.session.add(meeting)
-            db.session.add(Capture(meeting=meeting, author_id=world.users["w1"],
-                                   idempotency_key=f"key-{number:05d}-" + "x" * 20,
-                                   attendance="held", held_on=held_on, starts_at=time(10),
-                                   length_minutes=60, marks=["relaxed"]))
-        db.session.commit()
-
-
-def _statements_for_home(app, client):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    g.pop("_login_user", None)  # pytest-flask keeps one app context (g, session) across requests
-    db.session.remove()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get("/")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 @pytest.mark.parametrize("username", ["w1", "w2"])
 def test_home_runs_as_many_statements_with_500_captures_as_with_5(
     app, client, auth, world, username
 ):
-    _add_captures(app, world, 0, 5)
+    add_home_captures(app, world, 0, 5)
     auth.sign_in(username)
-    few = _statements_for_home(app, client)
-    _add_captures(app, world, 5, 500)
-    many = _statements_for_home(app, client)
+    few = statements_for_home(app, client)
+    add_home_captures(app, world, 5, 500)
+    many = statements_for_home(app, client)
     assert few == many
     # user, session checks, shared meetings (4), uncaptured, clients; then the audited listing:
     # the chain's tail and the entry (issue 11, finding 9)

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from companion.clock import month_start
 from companion.extensions import db
 from companion.models import Client, Debrief, Milestone
-from tests.support.records import add_capture, add_meeting
-from tests.test_home import _add_captures, _statements_for_home
+from tests.support.records import add_capture, add_home_captures, add_meeting
+from tests.support.statements import statements_for_home
 
 
 def _days_ago(days):
@@ -121,9 +121,9 @@ def test_lead_home_runs_as_many_statements_with_500_captures_as_with_5(
 ):
     with app.app_context():
         _build_every_kind(world)
-    _add_captures(app, world, 0, 5)
+    add_home_captures(app, world, 0, 5)
     auth.login("lead")
-    few = _statements_for_home(app, client)
-    _add_captures(app, world, 5, 500)
-    many = _statements_for_home(app, client)
+    few = statements_for_home(app, client)
+    add_home_captures(app, world, 5, 500)
+    many = statements_for_home(app, client)
     assert few == many

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_access_matrix import URL_VALUES, Visitor, _ids, _routes, _url
+from tests.support.routes import URL_VALUES, Visitor, _ids, _routes, _url
 
 # The policy issue 6 asks for, word for word: nothing unsafe, no data: or other sources.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "

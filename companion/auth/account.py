@@ -47,7 +47,7 @@ def password():
         return refused
     problem = password_problem(form.new_password.data, current_user.username)
     if problem:
-        form.new_password.errors = [_(problem)]
+        form.new_password.errors = [str(problem)]
         return render_template("account/password.html", form=form), 400
     _change_password(current_user._get_current_object(), form.new_password.data)
     flash(_("Your password is changed. Other devices are signed out."))

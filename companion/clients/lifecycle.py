@@ -7,6 +7,7 @@ it, and a change made from an older page (another `version`) is refused instead 
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from werkzeug.exceptions import Gone
 
@@ -19,7 +20,8 @@ from companion.models.base import CLOSE_REASONS
 CLOSE_LABELS = vocabulary.CLOSE_REASONS
 
 
-STALE = "Someone else changed this client a moment ago. Look at it again before you change it."
+STALE = _l("Someone else changed this client a moment ago. Look at it again before you change "
+           "it.")
 
 
 class ClientStateError(ValueError):
@@ -38,7 +40,7 @@ def claim(client: Client, seen_version: int) -> None:
         update(Client).where(Client.id == client.id, Client.version == seen_version)
         .values(version=Client.version + 1).execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise ClientStateError(_(STALE))
+        raise ClientStateError(str(STALE))
     db.session.refresh(client)
 
 

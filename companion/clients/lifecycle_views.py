@@ -23,7 +23,7 @@ def hand_over(client_id: int):
     client = access.load_client(client_id, "client.hand_over")
     form = lifecycle_forms.handover_form(client, *page_choices(client), formdata=request.form)
     if form.version.raw_data != [str(client.version)]:  # drawn before another change
-        return _refused(client, _(lifecycle.STALE), handover_form=form)
+        return _refused(client, str(lifecycle.STALE), handover_form=form)
     if not form.validate():
         return _refused(client, _("Choose from the lists."), 400, handover_form=form)
     users = [db.session.get(User, uid) if uid else None

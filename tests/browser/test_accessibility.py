@@ -5,29 +5,14 @@ their own tests), then walks every page open to it without a record id and every
 linked from there (each card part is its own kind), running axe-core on each.
 """
 
-import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy import select
 
-from companion.extensions import db
-from companion.models import User
-from tests.browser.test_security_walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
+from tests.support.browser import sign_in_by_session
+from tests.support.walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
 
 axe = Axe()
-
-
-def sign_in_by_session(context, live_app, live_url, username: str) -> None:
-    with live_app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        now = int(time.time())
-        data = {"_user_id": user.get_id(), "_fresh": True, "_permanent": True,
-                "login_at": now, "seen": now}
-        with live_app.test_request_context():
-            value = live_app.session_interface.get_signing_serializer(live_app).dumps(data)
-    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": value,
-                          "url": live_url}])
 
 
 def _violations(page) -> list[str]:

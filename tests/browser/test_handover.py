@@ -5,8 +5,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.test_accessibility import sign_in_by_session
-from tests.support.browser import PHONE
+from tests.support.browser import PHONE, sign_in_by_session
 
 axe = Axe()
 

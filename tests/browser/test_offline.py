@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Assignment, Client, User
-from tests.browser.test_accessibility import sign_in_by_session
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in, sign_in_by_session
 from tests.support.screens import (
     captures_with_key,
     chip,

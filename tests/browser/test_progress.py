@@ -11,7 +11,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Client, DimensionRating, Milestone
 from companion.vocabulary import DIMENSIONS
-from tests.browser.test_accessibility import sign_in_by_session
+from tests.support.browser import sign_in_by_session
 
 axe = Axe()
 

@@ -10,30 +10,16 @@ must reach are checked by endpoint.
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.exceptions import HTTPException
 
 from tests.support.browser import sign_in
 from tests.support.screens import outbox_names, outbox_records, settled
-from tests.test_access_matrix import EXPECTED, WHO
+from tests.support.walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
 NOTE = "Spoke about the workshop and his sister"
 DRAFT = "Unsent words about the probation hearing"
-MUST_REACH = {
-    "worker1": {"home.index", "clients.show", "clients.card", "capture.new", "capture.edit",
-                "capture.meeting", "debriefs.show", "debriefs.pairs", "debriefs.pair",
-                "account.index", "account.password", "account.pin"},
-    "lead1": {"home.index", "clients.show", "clients.card", "debriefs.show", "debriefs.pair",
-              "reports.index", "reports.monthly", "account.index", "audit.team"},
-    "admin1": {"home.index", "admin.index", "account.index", "audit.accounts"},
-}
-# Files, not pages: opened as a document, Chromium's own viewer styles them inline.
-NOT_PAGES = ("static", "home.healthz", "offline.favicon", "offline.manifest",
-             "offline.service_worker", "offline.pack", "offline.token")
-ROLES = {"worker1": "w1", "lead1": "lead", "admin1": "admin"}  # columns of the access table
 # Listeners the browser runs in every document before our own scripts.
 PROBE = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -79,33 +65,6 @@ class Probe:
 @pytest.fixture
 def probe(context, live_url):
     return Probe(context, live_url)
-
-
-def _endpoint(live_app, url):
-    path = urlsplit(url).path
-    try:
-        endpoint, args = live_app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return None, None
-    # One page per kind of route; each card part is its own kind.
-    kind = (endpoint, tuple(sorted((k, v) for k, v in args.items() if not isinstance(v, int))))
-    return endpoint, kind
-
-
-def _links(page):
-    return page.eval_on_selector_all(
-        "a[href]", "links => links.filter(a => !a.hasAttribute('download')).map(a => a.href)")
-
-
-def _start_pages(live_app, role):
-    """Every page without a record id that the access table opens (200) to this role."""
-    column = WHO.index(role)
-    return sorted(
-        rule.rule for rule in live_app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-        and rule.endpoint not in NOT_PAGES
-        and not rule.endpoint.startswith("auth.")
-        and EXPECTED[f"{rule.endpoint} GET"][column] == 200)
 
 
 def _walk(page, live_app, live_url, role):

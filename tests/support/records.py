@@ -74,3 +74,30 @@ def secret_capture(world, author="w1"):
         attendance="cut_short", length=SECRET_LENGTH, goals=1, tasks=5, bond=2, note=SECRET_NOTE,
         next_step=SECRET_STEP,
     )
+
+
+def captured_month(app, world, marks_pairs, held_on):
+    """A pair (w1, w2) capturing one shared meeting a day from `held_on`, marks as given."""
+    with app.app_context():
+        for index, (first, second) in enumerate(marks_pairs):
+            meeting = add_meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
+                                  held_on=held_on + timedelta(days=index))
+            add_capture(meeting, world.users["w1"], marks=first)
+            add_capture(meeting, world.users["w2"], marks=second)
+
+
+def add_home_captures(app, world, first, last):
+    """Meetings of the shared client numbered first..last-1, each captured by w1 only."""
+    with app.app_context():
+        for number in range(first, last):
+            held_on = team_today() - timedelta(days=number + 2)
+            meeting = Meeting(client_id=world.clients["shared"], held_on=held_on,
+                              starts_at=time(10), length_minutes=60, attendance="held",
+                              workers=[MeetingWorker(user_id=world.users["w1"]),
+                                       MeetingWorker(user_id=world.users["w2"])])
+            db.session.add(meeting)
+            db.session.add(Capture(meeting=meeting, author_id=world.users["w1"],
+                                   idempotency_key=f"key-{number:05d}-" + "x" * 20,
+                                   attendance="held", held_on=held_on, starts_at=time(10),
+                                   length_minutes=60, marks=["relaxed"]))
+        db.session.commit()

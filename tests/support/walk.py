@@ -1,0 +1,48 @@
+"""Walking the app's pages in the browser: which pages each role must reach, where a walk
+starts, and how a page is named by its kind."""
+
+from urllib.parse import urlsplit
+
+from werkzeug.exceptions import HTTPException
+
+from tests.support.access_table import EXPECTED, WHO
+
+MUST_REACH = {
+    "worker1": {"home.index", "clients.show", "clients.card", "capture.new", "capture.edit",
+                "capture.meeting", "debriefs.show", "debriefs.pairs", "debriefs.pair",
+                "account.index", "account.password", "account.pin"},
+    "lead1": {"home.index", "clients.show", "clients.card", "debriefs.show", "debriefs.pair",
+              "reports.index", "reports.monthly", "account.index", "audit.team"},
+    "admin1": {"home.index", "admin.index", "account.index", "audit.accounts"},
+}
+# Files, not pages: opened as a document, Chromium's own viewer styles them inline.
+NOT_PAGES = ("static", "home.healthz", "offline.favicon", "offline.manifest",
+             "offline.service_worker", "offline.pack", "offline.token")
+ROLES = {"worker1": "w1", "lead1": "lead", "admin1": "admin"}  # columns of the access table
+
+
+def _endpoint(live_app, url):
+    path = urlsplit(url).path
+    try:
+        endpoint, args = live_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None, None
+    # One page per kind of route; each card part is its own kind.
+    kind = (endpoint, tuple(sorted((k, v) for k, v in args.items() if not isinstance(v, int))))
+    return endpoint, kind
+
+
+def _links(page):
+    return page.eval_on_selector_all(
+        "a[href]", "links => links.filter(a => !a.hasAttribute('download')).map(a => a.href)")
+
+
+def _start_pages(live_app, role):
+    """Every page without a record id that the access table opens (200) to this role."""
+    column = WHO.index(role)
+    return sorted(
+        rule.rule for rule in live_app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+        and rule.endpoint not in NOT_PAGES
+        and not rule.endpoint.startswith("auth.")
+        and EXPECTED[f"{rule.endpoint} GET"][column] == 200)
