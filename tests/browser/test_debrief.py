@@ -114,11 +114,14 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
     assert [s for s in secrets if s in _main_text(second)] == []
     second.go_back()
 
-    # worker2 captures the same meeting from home: the form carries the meeting's time and
-    # the partner's name, none of the partner's observations.
+    # worker2 captures the same meeting from home: the form names the partner but carries none
+    # of the partner's values, not even the start time they entered (issue 11, finding 5).
     second.locator("#debriefs-waiting a", has_text=CLIENT).click()
     second.wait_for_url(f"**/meetings/{meeting_id}/capture")
-    assert second.get_by_label("Start").input_value() == START
+    assert second.get_by_label("Start").input_value() == ""
+    assert second.get_by_label("Minutes").input_value() == ""
+    second.get_by_label("Start").fill(START)
+    second.get_by_label("Minutes").fill("45")
     assert second.get_by_role("radio", name="worker1", exact=True).is_checked()
     assert second.locator("#capture-form input[type=checkbox]:checked").count() == 0
     assert second.get_by_label("Short note").input_value() == ""
@@ -158,7 +161,8 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
     assert "You rated goals 5, your partner 2." in mine
     assert "You noted “Hostility or fury” and your partner did not." in theirs
     assert "You rated goals 2, your partner 5." in theirs
-    assert W1_NOTE not in theirs and W1_STEP not in theirs  # private even now
+    # Once both are saved the pair reads each other's note and proposed step (issue 12, defect 1).
+    assert W1_NOTE in theirs and W1_STEP in theirs
     assert first.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _screenshot(first, "debrief-comparison")
     _assert_axe_clean(first)
