@@ -55,7 +55,10 @@ def _statements(app, client, call) -> int:
 
 def _counts(app, client, world, round_: int) -> dict[str, int]:
     shared = world.clients["shared"]
-    form = {"attendance": "held", "held_on": date.today().isoformat(), "starts_at": "09:00",
+    # each round another meeting of the same day, confirmed as such (a second capture of one
+    # day is otherwise a possible duplicate, answered with a question)
+    form = {"attendance": "held", "held_on": date.today().isoformat(),
+            "starts_at": f"09:0{round_}", "another_meeting": "1",
             "length_minutes": "60", "readiness": "relaxed", "client_id": str(shared),
             "idempotency_key": f"constant-cost-round-{round_}-" + "x" * 10}
     calls = {
@@ -79,4 +82,6 @@ def test_each_page_runs_as_many_statements_with_10000_captures_as_with_100(
         _grow(world, 100, 10_000)
     many = _counts(app, client, world, 2)
     assert few == many
-    assert max(few.values()) <= 20, few
+    # the capture POST is the largest: 22 statements since the duplicate-meeting question and the
+    # case-state checks (closed, handed over) joined it; still the same with 100 or 10,000
+    assert max(few.values()) <= 24, few

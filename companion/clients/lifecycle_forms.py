@@ -4,14 +4,15 @@ person saw, so a change made from an older page is refused rather than merged.""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from companion.clients.lifecycle import CLOSE_LABELS
 
 
 class VersionedForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(widget=HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=0, max=2**31 - 1)])
 
 
 class HandoverForm(VersionedForm):
