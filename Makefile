@@ -31,7 +31,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)
 	$(BIN)/bandit -q -r companion -c pyproject.toml
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)

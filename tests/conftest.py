@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from flask import g
 from sqlalchemy import select, text
 
 from companion import create_app
@@ -101,6 +102,7 @@ class AuthActions:
             session.permanent = True
             session.update({"_user_id": user_id, "_fresh": True,
                             "login_at": int(time.time()), "seen": int(time.time())})
+        g.pop("_login_user", None)  # pytest-flask keeps one app context, and g, across requests
 
     def logout(self):
         return self._client.post("/logout")
@@ -109,3 +111,9 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def sign_in(auth, world):
+    """`sign_in("w1")`: a session for one of the world's users, without the password check."""
+    return auth.sign_in

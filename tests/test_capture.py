@@ -1,36 +1,16 @@
 """Quick capture through the client: validation, idempotent saves, pairs, access, edits."""
 
 import re
-import time as time_module
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import AuditEntry, Capture, Debrief, Meeting, MeetingWorker, User, utcnow
+from companion.models import AuditEntry, Capture, Debrief, Meeting, MeetingWorker, utcnow
 from tests.support import team_today
-
-KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-
-
-@pytest.fixture
-def sign_in(app, client, world):
-    """Sign in by session (the password check is tested in test_auth; argon2 is slow)."""
-
-    def sign_in(username):
-        with app.app_context():
-            ident = db.session.get(User, world.users[username]).get_id()
-        with client.session_transaction() as session:
-            session.clear()
-            session["_user_id"] = ident
-            session["_fresh"] = True
-            session["login_at"] = session["seen"] = int(time_module.time())
-        g.pop("_login_user", None)  # pytest-flask keeps one app context, and g, across requests
-
-    return sign_in
+from tests.support.forms import capture_form, form_key
 
 
 def _count(app, model, *where):
@@ -38,31 +18,6 @@ def _count(app, model, *where):
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def _open(client, url):
-    page = client.get(url)
-    assert page.status_code == 200, page.status_code
-    return KEY.search(page.get_data(as_text=True)).group(1)
-
-
-def _form(world, key, client_name="shared", **changes):
-    data = {
-        "idempotency_key": key,
-        "client_id": str(world.clients[client_name]),
-        "attendance": "held",
-        "held_on": team_today().isoformat(),
-        "starts_at": "10:00",
-        "length_minutes": "60",
-        "readiness": ["relaxed", "open_posture", "change_talk_up"],
-        "warning": [],
-        "rating_goals": "4",
-        "rating_tasks": "3",
-        "rating_bond": "5",
-        "next_step": "",
-        "note": "",
-        "co_worker_id": "",
-    }
-    data.update(changes)
-    return data
 
 
 def _new_url(world, client_name="shared"):
@@ -71,8 +26,8 @@ def _new_url(world, client_name="shared"):
 
 def _capture_new(client, world, **changes):
     url = _new_url(world)
-    key = _open(client, url)
-    return client.post(url, data=_form(world, key, **changes)), key
+    key = form_key(client, url)
+    return client.post(url, data=capture_form(world, key, **changes)), key
 
 
 # Saving
@@ -99,8 +54,8 @@ def test_a_plain_post_saves_the_capture_and_its_meeting_then_goes_to_the_client(
 def test_an_htmx_save_answers_with_the_saved_fragment_without_a_page(app, client, sign_in, world):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    response = client.post(url, data=_form(world, key), headers={"HX-Request": "true"})
+    key = form_key(client, url)
+    response = client.post(url, data=capture_form(world, key), headers={"HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in text and 'id="capture-saved"' in text
@@ -121,9 +76,9 @@ def test_the_form_is_prefilled_with_today_held_and_the_pair_partner(client, sign
 def test_the_same_key_posted_twice_makes_one_capture(app, client, sign_in, world):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    first = client.post(url, data=_form(world, key))
-    second = client.post(url, data=_form(world, key), headers={"HX-Request": "true"})
+    key = form_key(client, url)
+    first = client.post(url, data=capture_form(world, key))
+    second = client.post(url, data=capture_form(world, key), headers={"HX-Request": "true"})
     assert first.status_code == 303 and second.status_code == 200
     assert "already arrived" in second.get_data(as_text=True)
     assert _count(app, Capture) == 1
@@ -181,8 +136,8 @@ def test_bad_input_comes_back_with_a_message_next_to_the_field_and_saves_nothing
 ):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    response = client.post(url, data=_form(world, key, **changes))
+    key = form_key(client, url)
+    response = client.post(url, data=capture_form(world, key, **changes))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     error = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page)
@@ -194,8 +149,8 @@ def test_bad_input_comes_back_with_a_message_next_to_the_field_and_saves_nothing
 def test_a_co_worker_not_assigned_to_the_client_is_refused(app, client, sign_in, world):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    response = client.post(url, data=_form(world, key, co_worker_id=str(world.users["w3"])))
+    key = form_key(client, url)
+    response = client.post(url, data=capture_form(world, key, co_worker_id=str(world.users["w3"])))
     assert response.status_code == 422
     assert 'id="co_worker_id-error">Choose one of the workers' in response.get_data(as_text=True)
     assert _count(app, Capture) == 0
@@ -204,8 +159,9 @@ def test_a_co_worker_not_assigned_to_the_client_is_refused(app, client, sign_in,
 def test_a_tampered_client_id_in_the_form_is_refused(app, client, sign_in, world):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    response = client.post(url, data=_form(world, key, client_id=str(world.clients["other_team"])))
+    key = form_key(client, url)
+    data = capture_form(world, key, client_id=str(world.clients["other_team"]))
+    response = client.post(url, data=data)
     assert response.status_code == 422
     assert "belongs to another client" in response.get_data(as_text=True)
     assert _count(app, Capture) == 0 and _count(app, Meeting) == 3
@@ -214,8 +170,8 @@ def test_a_tampered_client_id_in_the_form_is_refused(app, client, sign_in, world
 def test_a_meeting_id_of_another_client_in_the_form_is_refused(app, client, sign_in, world):
     sign_in("w1")
     url = f"/meetings/{world.meetings['shared']}/capture"
-    key = _open(client, url)
-    data = _form(world, key, meeting_id=str(world.meetings["other_team"]))
+    key = form_key(client, url)
+    data = capture_form(world, key, meeting_id=str(world.meetings["other_team"]))
     response = client.post(url, data=data)
     assert response.status_code == 422
     assert "belongs to another client" in response.get_data(as_text=True)
@@ -224,7 +180,7 @@ def test_a_meeting_id_of_another_client_in_the_form_is_refused(app, client, sign
 
 def test_a_missing_or_odd_key_asks_for_a_reload(app, client, sign_in, world):
     sign_in("w1")
-    response = client.post(_new_url(world), data=_form(world, "short"))
+    response = client.post(_new_url(world), data=capture_form(world, "short"))
     assert response.status_code == 422
     assert "Reload the page" in response.get_data(as_text=True)
     assert _count(app, Capture) == 0
@@ -233,8 +189,8 @@ def test_a_missing_or_odd_key_asks_for_a_reload(app, client, sign_in, world):
 def test_an_htmx_post_with_errors_answers_with_the_form_fragment(app, client, sign_in, world):
     sign_in("w1")
     url = _new_url(world)
-    key = _open(client, url)
-    response = client.post(url, data=_form(world, key, rating_tasks="9"),
+    key = form_key(client, url)
+    response = client.post(url, data=capture_form(world, key, rating_tasks="9"),
                            headers={"HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -260,10 +216,10 @@ def test_a_named_co_worker_sees_the_meeting_as_not_captured_and_captures_the_sam
     home = client.get("/").get_data(as_text=True)
     assert f"/meetings/{meeting_id}/capture" in home
     url = f"/meetings/{meeting_id}/capture"
-    key = _open(client, url)
+    key = form_key(client, url)
     page = client.get(url).get_data(as_text=True)
     assert re.search(rf'name="co_worker_id" value="{world.users["w1"]}" checked', page)
-    data = _form(world, key, meeting_id=str(meeting_id), readiness=["relaxed"],
+    data = capture_form(world, key, meeting_id=str(meeting_id), readiness=["relaxed"],
                  co_worker_id=str(world.users["w1"]))
     assert client.post(url, data=data).status_code == 303
     with app.app_context():
@@ -295,10 +251,11 @@ def test_a_second_capture_of_the_same_meeting_by_the_same_worker_is_refused(
 ):
     sign_in("w1")
     url = f"/meetings/{world.meetings['shared']}/capture"
-    first_key, second_key = _open(client, url), _open(client, url)
+    first_key, second_key = form_key(client, url), form_key(client, url)
     meeting = str(world.meetings["shared"])
-    assert client.post(url, data=_form(world, first_key, meeting_id=meeting)).status_code == 303
-    response = client.post(url, data=_form(world, second_key, meeting_id=meeting))
+    first = client.post(url, data=capture_form(world, first_key, meeting_id=meeting))
+    assert first.status_code == 303
+    response = client.post(url, data=capture_form(world, second_key, meeting_id=meeting))
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/edit")
     assert _count(app, Capture) == 1
@@ -325,7 +282,7 @@ def test_only_workers_assigned_to_the_client_may_capture(
     sign_in(username)
     url = _new_url(world, client_name)
     assert client.get(url).status_code == status
-    response = client.post(url, data=_form(world, "k" * 32, client_name=client_name))
+    response = client.post(url, data=capture_form(world, "k" * 32, client_name=client_name))
     assert response.status_code == status
     assert _count(app, Capture) == 0
 
@@ -381,7 +338,7 @@ def test_the_author_edits_within_48_hours_and_it_is_audited(app, client, sign_in
     url = f"/captures/{capture_id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert "Edit capture" in page and 'value="relaxed" checked' in page
-    data = _form(world, key, readiness=["fewer_lies"], meeting_id="", rating_goals="2")
+    data = capture_form(world, key, readiness=["fewer_lies"], meeting_id="", rating_goals="2")
     with app.app_context():
         data["meeting_id"] = str(db.session.get(Capture, capture_id).meeting_id)
     response = client.post(url, data=data)
@@ -408,7 +365,7 @@ def test_after_48_hours_a_capture_is_read_only(app, client, sign_in, world):
         viewed = db.session.scalars(select(AuditEntry.subject).where(
             AuditEntry.action == "capture.view")).all()
     assert f"capture:{capture_id}" in viewed
-    response = client.post(url, data=_form(world, key, readiness=["fewer_lies"]))
+    response = client.post(url, data=capture_form(world, key, readiness=["fewer_lies"]))
     assert response.status_code == 403
     assert "Not saved." in response.get_data(as_text=True)
     with app.app_context():
@@ -424,7 +381,7 @@ def test_an_edit_after_the_debrief_opened_is_marked(app, client, sign_in, world)
         db.session.add(Debrief(meeting_id=capture.meeting_id))
         db.session.commit()
         capture_id, meeting_id = capture.id, capture.meeting_id
-    data = _form(world, key, meeting_id=str(meeting_id), rating_bond="2")
+    data = capture_form(world, key, meeting_id=str(meeting_id), rating_bond="2")
     assert client.post(f"/captures/{capture_id}/edit", data=data).status_code == 303
     with app.app_context():
         assert db.session.get(Capture, capture_id).edited_after_compare_at is not None
@@ -433,8 +390,8 @@ def test_an_edit_after_the_debrief_opened_is_marked(app, client, sign_in, world)
 def test_opening_an_already_captured_meeting_leads_to_the_edit(app, client, sign_in, world):
     sign_in("w1")
     url = f"/meetings/{world.meetings['shared']}/capture"
-    key = _open(client, url)
-    client.post(url, data=_form(world, key, meeting_id=str(world.meetings["shared"])))
+    key = form_key(client, url)
+    client.post(url, data=capture_form(world, key, meeting_id=str(world.meetings["shared"])))
     response = client.get(url)
     assert response.status_code == 303 and response.headers["Location"].endswith("/edit")
 
@@ -448,7 +405,7 @@ def test_a_capture_posted_with_an_expired_form_comes_back_with_its_key_and_saves
     app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     stale = expired_own_token(client)
-    response = client.post(_new_url(world), data=_form(world, "k" * 32, note="kept"),
+    response = client.post(_new_url(world), data=capture_form(world, "k" * 32, note="kept"),
                            headers={"HX-Request": "true", "X-CSRFToken": stale})
     assert response.status_code == 400 and response.headers["HX-Retarget"] == "#main"
     page = response.get_data(as_text=True)

@@ -1,13 +1,14 @@
 """The pages a worker opens most run as many SQL statements with 10,000 captures as with 100,
 on SQLite and PostgreSQL (the times are in bench/pages.py; tests do not assert timings)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from flask import g
 from sqlalchemy import event, insert
 
 from companion.extensions import db
 from companion.models import Capture, Meeting, MeetingWorker
+from tests.support import team_today
 
 PAGES = ("home", "client page", "card", "capture form", "capture POST")
 
@@ -17,7 +18,7 @@ def _grow(world, first: int, last: int) -> None:
     both partners, every tenth by w2 only (waiting for w1), every 25th by neither."""
     shared, w1, w2 = world.clients["shared"], world.users["w1"], world.users["w2"]
     numbers = range(first, last)
-    days = {n: date.today() - timedelta(days=n + 2) for n in numbers}
+    days = {n: team_today() - timedelta(days=n + 2) for n in numbers}
     ids = db.session.scalars(insert(Meeting).returning(Meeting.id, sort_by_parameter_order=True), [
         {"client_id": shared, "held_on": days[n], "starts_at": time(10), "length_minutes": 60,
          "attendance": "held", "created_by_id": w1} for n in numbers]).all()
@@ -57,7 +58,7 @@ def _counts(app, client, world, round_: int) -> dict[str, int]:
     shared = world.clients["shared"]
     # each round another meeting of the same day, confirmed as such (a second capture of one
     # day is otherwise a possible duplicate, answered with a question)
-    form = {"attendance": "held", "held_on": date.today().isoformat(),
+    form = {"attendance": "held", "held_on": team_today().isoformat(),
             "starts_at": f"09:0{round_}", "another_meeting": "1",
             "length_minutes": "60", "readiness": "relaxed", "client_id": str(shared),
             "idempotency_key": f"constant-cost-round-{round_}-" + "x" * 10}

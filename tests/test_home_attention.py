@@ -1,17 +1,18 @@
 """The lead's home says first what needs attention today, only about the lead's own team."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from companion.clock import month_start
 from companion.extensions import db
 from companion.models import Client, Debrief, Milestone
+from tests.support import team_today
 from tests.support.records import add_capture, add_home_captures, add_meeting
 from tests.support.statements import statements_for_home
 
 
 def _days_ago(days):
-    return date.today() - timedelta(days=days)
+    return team_today() - timedelta(days=days)
 
 
 def _attention(page: str) -> str:
@@ -56,9 +57,9 @@ def _build_every_kind(world):
         add_capture(meeting, users["w3"], attendance="no_show")
     # a milestone past its target month
     db.session.add(Milestone(client_id=clients["shared"], title="Apply for the course",
-                             target_month=month_start(date.today(), 2).strftime("%Y-%m")))
+                             target_month=month_start(team_today(), 2).strftime("%Y-%m")))
     db.session.add(Milestone(client_id=clients["shared"], title="Not due yet",
-                             target_month=date.today().strftime("%Y-%m")))
+                             target_month=team_today().strftime("%Y-%m")))
     # the other team has every kind too: none of it may show
     b_meeting = add_meeting(clients["other_team"], [users["b1"]], held_on=_days_ago(3))
     add_capture(b_meeting, users["b1"], marks=["hostility"])
@@ -94,7 +95,7 @@ def test_lead_home_lists_each_kind_of_item_with_one_tap_to_its_record(app, clien
 def test_an_uncaptured_meeting_shows_only_after_24_hours(app, client, auth, world):
     with app.app_context():
         add_capture(world.meetings["w3_only"], world.users["w3"])
-        add_meeting(world.clients["w3_only"], [world.users["w3"]], held_on=date.today(),
+        add_meeting(world.clients["w3_only"], [world.users["w3"]], held_on=team_today(),
                     starts_at=time(0, 0))
         add_meeting(world.clients["w3_only"], [world.users["w3"]], held_on=_days_ago(3))
     auth.login("lead")

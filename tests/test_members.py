@@ -7,7 +7,7 @@ issuer confirms it: the team's lead, a second admin for a new team's first lead,
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry, Client, Pair, Team, User, utcnow
+from tests.support import team_today
 from tests.support.world import PASSWORD
 
 ADMIN_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
@@ -81,7 +82,7 @@ def _record_urls(app, world) -> list[str]:
         clients = db.session.scalars(select(Client.id)).all()
         pairs = db.session.scalars(select(Pair.id)).all()
         teams = db.session.scalars(select(Team.id)).all()
-    month = (date.today() - timedelta(days=31)).strftime("%Y-%m")
+    month = (team_today() - timedelta(days=31)).strftime("%Y-%m")
     urls = ["/", "/debriefs/pairs", "/reports/", "/audit/team", "/audit/accounts", "/admin/",
             "/members/"]
     for client_id in clients:

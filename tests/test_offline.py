@@ -4,15 +4,13 @@ sends with, receipts, and resends under one key (same content: success; other: 4
 
 import json
 import re
-import time as time_module
-from datetime import date
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import Capture, Meeting, User
+from companion.models import Capture, Meeting
+from tests.support.forms import capture_form
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 RECEIPT = re.compile(r"^[A-Z2-7]{4} \d\d:\d\d$")
@@ -21,29 +19,6 @@ HTMX = {"HX-Request": "true"}
 CANARY = "canary-7d1f words about the hearing"
 
 
-@pytest.fixture
-def sign_in(app, client, world):
-    """Sign in by session (the password check is tested in test_auth)."""
-
-    def sign_in(username):
-        with app.app_context():
-            ident = db.session.get(User, world.users[username]).get_id()
-        with client.session_transaction() as session:
-            session.clear()
-            session["_user_id"] = ident
-            session["_fresh"] = True
-            session["login_at"] = session["seen"] = int(time_module.time())
-        g.pop("_login_user", None)
-
-    return sign_in
-
-
-def _form(world, key, **changes):
-    data = {"idempotency_key": key, "client_id": str(world.clients["shared"]),
-            "attendance": "held", "held_on": date.today().isoformat(), "starts_at": "10:00",
-            "length_minutes": "60", "readiness": ["relaxed"], "rating_bond": "4",
-            "note": "", "next_step": "", "co_worker_id": ""}
-    return data | changes
 
 
 def _captures(app, key):
@@ -112,7 +87,7 @@ def test_every_page_in_the_pack_is_marked_fit_to_keep_and_holds_no_record(
 ):
     sign_in("w1")
     url, key = _new(client, world)
-    assert client.post(url, data=_form(world, key, note=CANARY)).status_code == 303
+    assert client.post(url, data=capture_form(world, key, note=CANARY)).status_code == 303
     pages = json.loads(client.get("/offline/pack").get_data(as_text=True))["pages"]
     for page in pages:
         answer = client.get(page, headers=PACK)
@@ -159,7 +134,7 @@ def test_the_token_names_the_session_and_gives_a_csrf_token(client, sign_in, wor
 def test_a_saved_capture_answers_with_a_receipt(client, sign_in, world):
     sign_in("w1")
     url, key = _new(client, world)
-    answer = client.post(url, data=_form(world, key), headers=HTMX)
+    answer = client.post(url, data=capture_form(world, key), headers=HTMX)
     receipt = answer.headers["X-Capture-Receipt"]
     assert answer.status_code == 200 and RECEIPT.match(receipt)
     ref, at = receipt.split()
@@ -169,7 +144,7 @@ def test_a_saved_capture_answers_with_a_receipt(client, sign_in, world):
 def test_a_plain_post_flashes_the_receipt(client, sign_in, world):
     sign_in("w1")
     url, key = _new(client, world)
-    answer = client.post(url, data=_form(world, key), follow_redirects=True)
+    answer = client.post(url, data=capture_form(world, key), follow_redirects=True)
     assert re.search(r"Received \d\d:\d\d, ref [A-Z2-7]{4}", answer.get_data(as_text=True))
 
 
@@ -178,8 +153,8 @@ def test_a_resend_with_the_same_content_succeeds_and_stores_nothing_new(
 ):
     sign_in("w1")
     url, key = _new(client, world)
-    first = client.post(url, data=_form(world, key), headers=HTMX)
-    again = client.post(url, data=_form(world, key), headers=HTMX)
+    first = client.post(url, data=capture_form(world, key), headers=HTMX)
+    again = client.post(url, data=capture_form(world, key), headers=HTMX)
     assert first.status_code == again.status_code == 200
     assert first.headers["X-Capture-Receipt"] == again.headers["X-Capture-Receipt"]
     assert "it had already arrived" in again.get_data(as_text=True)
@@ -195,8 +170,8 @@ def test_a_resend_with_other_content_is_a_409_showing_both_versions(
 ):
     sign_in("w1")
     url, key = _new(client, world)
-    client.post(url, data=_form(world, key, note="first words"), headers=HTMX)
-    answer = client.post(url, data=_form(world, key, note="second words"), headers=headers)
+    client.post(url, data=capture_form(world, key, note="first words"), headers=HTMX)
+    answer = client.post(url, data=capture_form(world, key, note="second words"), headers=headers)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 409
     assert "On the server" in html and "Sent from this phone" in html
@@ -213,5 +188,5 @@ def test_a_capture_for_a_client_no_longer_assigned_is_refused_with_404(
 ):
     sign_in("w3")
     url = f"/clients/{world.clients['shared']}/capture"
-    answer = client.post(url, data=_form(world, "k" * 32), headers=HTMX)
+    answer = client.post(url, data=capture_form(world, "k" * 32), headers=HTMX)
     assert answer.status_code == 404 and _captures(app, "k" * 32) == 0

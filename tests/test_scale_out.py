@@ -15,7 +15,7 @@ from companion.models import Capture
 from tests.servers import FIELD, Browser, gunicorn
 from tests.support.apps import TEST_ENV, make_app, scratch_postgres_database
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # its own database: test modules run in parallel
 PASSWORD = "scale out pass 1"
 
 

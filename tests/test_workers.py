@@ -1,12 +1,13 @@
 """The worker page: the lead of the worker's team sees caseload, timeliness, debriefs, pairs."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import AuditEntry
+from tests.support import team_today
 from tests.support.records import add_capture, add_meeting
 
 
@@ -15,10 +16,10 @@ def test_lead_opens_a_worker_page_from_home_and_reaches_the_workers_clients(
 ):
     with app.app_context():
         late = add_meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
-                           held_on=date.today() - timedelta(days=3))
+                           held_on=team_today() - timedelta(days=3))
         add_capture(late, world.users["w2"])  # w1 has not captured it: overdue, and waiting
         both = add_meeting(world.clients["shared"], [world.users["w1"], world.users["w2"]],
-                           held_on=date.today() - timedelta(days=5))
+                           held_on=team_today() - timedelta(days=5))
         add_capture(both, world.users["w1"])
         add_capture(both, world.users["w2"])
     auth.login("lead")
@@ -28,7 +29,7 @@ def test_lead_opens_a_worker_page_from_home_and_reaches_the_workers_clients(
     assert f'href="/clients/{world.clients["shared"]}"' in page and "A-2" not in page
     timeliness = page[page.index('id="timeliness"'):page.index('id="open-debriefs"')]
     assert "not captured after 24 hours" in timeliness
-    assert (date.today() - timedelta(days=3)).strftime("%d %b") in timeliness
+    assert (team_today() - timedelta(days=3)).strftime("%d %b") in timeliness
     assert "Median delay" in timeliness
     debriefs = page[page.index('id="open-debriefs"'):page.index('id="worker-pairs"')]
     assert f'href="/meetings/{both}/debrief"' in debriefs and "w2 captured the meeting" in debriefs

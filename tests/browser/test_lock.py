@@ -13,6 +13,7 @@ Run with the figures printed:
 import re
 import time
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from companion.extensions import db
@@ -142,5 +143,6 @@ def test_five_wrong_pins_end_the_session_and_the_capture_waits_for_sign_in(
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(capture_url)
-    assert page.get_by_role("checkbox", name="More open posture").is_checked()
+    # The draft comes back from the phone's storage after the page has loaded: wait for it.
+    expect(page.get_by_role("checkbox", name="More open posture")).to_be_checked()
     assert form_key(page) == key

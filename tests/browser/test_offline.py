@@ -6,7 +6,7 @@ and a service-worker update with an item queued."""
 import itertools
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Assignment, Client, User
+from tests.support import team_today
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in, sign_in_by_session
 from tests.support.screens import (
     captures_with_key,
@@ -69,7 +70,7 @@ BUSY = "The server could not take it just now; it will be tried again."
 def another_day(page):
     """Date the capture on a day no other capture here uses (a second meeting with the same
     client on one day asks the worker first, which is tested on its own)."""
-    page.locator("#held_on").fill((date.today() - timedelta(days=next(DAYS))).isoformat())
+    page.locator("#held_on").fill((team_today() - timedelta(days=next(DAYS))).isoformat())
 
 
 def save_offline(page, code, note, answer=QUEUED):

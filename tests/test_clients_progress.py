@@ -24,7 +24,7 @@ from companion.models import (
     Review,
 )
 from companion.vocabulary import DIMENSIONS, MILESTONE_AREAS
-from tests.support import records
+from tests.support import records, team_today
 
 GOAL = {"title": "Call his sister", "area": "family", "target_month": "2099-01", "agreed": "y"}
 RATING = {"radicalisation": "3", "extremist_activity": "4", "crime": "unknown",
@@ -134,7 +134,7 @@ def test_the_review_shows_on_the_brief_when_due_with_the_open_milestones(
     assert 'id="review-due"' not in page and 'id="next-review"' in page
     with app.app_context():
         shared = db.session.get(Client, world.clients["shared"])
-        db.session.add(Review(client_id=shared.id, held_on=date.today() - timedelta(days=100)))
+        db.session.add(Review(client_id=shared.id, held_on=team_today() - timedelta(days=100)))
         db.session.commit()
     brief = html.unescape(client.get(url(world, "/card/beginning")).get_data(as_text=True))
     due = brief[brief.index('id="review-due"'):]
@@ -149,7 +149,7 @@ def test_the_review_shows_on_the_brief_when_due_with_the_open_milestones(
 def test_the_review_interval_is_a_setting(app, client, auth, world, app_settings):
     with app.app_context():
         db.session.add(Review(client_id=world.clients["shared"],
-                              held_on=date.today() - timedelta(days=40)))
+                              held_on=team_today() - timedelta(days=40)))
         db.session.commit()
     auth.login("lead")
     assert 'id="review-due"' in client.get(url(world)).get_data(as_text=True)
@@ -292,7 +292,7 @@ def test_the_agreed_goals_pdf_holds_the_goals_and_nothing_beyond_the_pseudonym(
     meeting_marks = ["hostility", "family_contact"]
     with app.app_context():
         meeting = records.meeting(world.clients["shared"], [world.users["w1"]],
-                                  date.today() - timedelta(days=2))
+                                  team_today() - timedelta(days=2))
         records.capture(meeting, world.users["w1"], meeting_marks, ratings=(4, 3, 4),
                         next_step="CANARY-STEP-ab12")
         db.session.add(DimensionRating(client_id=world.clients["shared"], month=this_month(app),

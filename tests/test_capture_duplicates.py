@@ -1,44 +1,28 @@
 """A meeting recorded twice: warned before saving, and never counted twice (issue 12, defect 2)."""
 
 import re
-import time as time_module
 from datetime import date, time, timedelta
 
-import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import Capture, User
+from companion.models import Capture
 from companion.reports.data import CaptureRow, MeetingRow
 from companion.reports.duplicates import one_per_slot
 from companion.suggestions import Observation, merge_meetings, suggest
+from tests.support import team_today
+from tests.support.forms import capture_form
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-DAY = date.today() - timedelta(days=3)
+DAY = team_today() - timedelta(days=3)
 
-
-@pytest.fixture
-def sign_in(app, client, world):
-    def sign_in(username):
-        with app.app_context():
-            ident = db.session.get(User, world.users[username]).get_id()
-        with client.session_transaction() as session:
-            session.clear()
-            session["_user_id"] = ident
-            session["_fresh"] = True
-            session["login_at"] = session["seen"] = int(time_module.time())
-        g.pop("_login_user", None)
-
-    return sign_in
 
 
 def _post(client, world, **changes):
     url = f"/clients/{world.clients['shared']}/capture"
     key = KEY.search(client.get(url).get_data(as_text=True)).group(1)
-    data = {"idempotency_key": key, "client_id": str(world.clients["shared"]),
-            "attendance": "held", "held_on": DAY.isoformat(), "starts_at": "07:45",
-            "length_minutes": "60", "readiness": ["relaxed"], "co_worker_id": ""}
+    data = capture_form(world, key, held_on=DAY.isoformat(), starts_at="07:45",
+                        readiness=["relaxed"], rating_goals="", rating_tasks="", rating_bond="")
     return client.post(url, data=data | changes)
 
 

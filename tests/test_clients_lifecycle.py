@@ -2,35 +2,20 @@
 
 import re
 import threading
-import time as time_module
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from companion.clients import handover, lifecycle
 from companion.extensions import db
 from companion.models import Assignment, AuditEntry, Capture, Client, Handover, Milestone, User
-from tests.support import records
+from tests.support import records, team_today
+from tests.support.forms import capture_form
 
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
-
-@pytest.fixture
-def sign_in(app, client, world):
-    def sign_in(username):
-        with app.app_context():
-            ident = db.session.get(User, world.users[username]).get_id()
-        with client.session_transaction() as session:
-            session.clear()
-            session["_user_id"] = ident
-            session["_fresh"] = True
-            session["login_at"] = session["seen"] = int(time_module.time())
-        g.pop("_login_user", None)
-
-    return sign_in
 
 
 def _version(client, world, name="shared"):
@@ -38,13 +23,6 @@ def _version(client, world, name="shared"):
     assert page.status_code == 200
     return VERSION.search(page.get_data(as_text=True)).group(1)
 
-
-def _capture_form(world, key):
-    return {"idempotency_key": key, "client_id": str(world.clients["shared"]),
-            "attendance": "held", "held_on": date.today().isoformat(), "starts_at": "10:00",
-            "length_minutes": "60", "readiness": ["relaxed"], "warning": [],
-            "rating_goals": "4", "rating_tasks": "3", "rating_bond": "5", "next_step": "",
-            "note": "", "co_worker_id": ""}
 
 
 def _assigned(app, world, client_name="shared"):
@@ -64,7 +42,7 @@ def _hand_over(client, world, version, from_name, to_name, name="shared"):
 def _build_history(world):
     """Two captures by w1 with markers, an older one, a milestone, a phase change, a warning."""
     shared = world.clients["shared"]
-    today = date.today()
+    today = team_today()
     for days, marks, step in ((30, ["relaxed"], "Old plan"), (20, ["open_posture"], None),
                               (10, ["change_talk_up"], "Call the probation officer"),
                               (3, ["hostility"], None)):
@@ -95,7 +73,7 @@ def test_hand_over_moves_access_at_that_instant_and_the_new_worker_sees_the_summ
     assert fragment.status_code == 410 and "<html" not in fragment.get_data(as_text=True)
     assert fragment.headers["HX-Retarget"] == "#main"
     queued = client.post(f"/clients/{world.clients['shared']}/capture",
-                         data=_capture_form(world, "queued-offline-key-1"),
+                         data=capture_form(world, "queued-offline-key-1"),
                          headers={"HX-Request": "true"})
     assert queued.status_code == 410  # the outbox shows it as "handed over or closed"
 
@@ -226,7 +204,7 @@ def test_close_and_reopen_round_trip(app, client, world, sign_in):
     assert "A-1" not in home
     assert client.get(f"/clients/{world.clients['shared']}/capture").status_code == 410
     late = client.post(f"/clients/{world.clients['shared']}/capture",
-                       data=_capture_form(world, "after-close-key"))
+                       data=capture_form(world, "after-close-key"))
     assert late.status_code == 410 and "closed" in late.get_data(as_text=True)
     sign_in("lead")
     lead_home = client.get("/").get_data(as_text=True)
@@ -274,7 +252,7 @@ def test_a_capture_saved_while_the_case_closes_is_either_in_before_or_refused(ap
             author = db.session.get(User, world.users["w1"])
             shared = db.session.get(Client, world.clients["shared"])
             data = CaptureData(idempotency_key="race-key", attendance="held",
-                               held_on=date.today(), starts_at=time(10), length_minutes=60,
+                               held_on=team_today(), starts_at=time(10), length_minutes=60,
                                marks=("relaxed",))
             barrier.wait()
             try:
@@ -329,7 +307,7 @@ def test_a_closed_case_counts_in_the_report_of_the_month_it_closed_and_reopening
     with app.test_request_context():
         lead = db.session.get(User, world.users["lead"])
         shared = db.session.get(Client, world.clients["shared"])
-        this_month = date.today().replace(day=1)
+        this_month = team_today().replace(day=1)
         lifecycle.close(shared, 1, "transferred", "", lead)
         db.session.commit()
         head = _figures(world.team, this_month).headline
@@ -347,7 +325,7 @@ def test_purge_works_on_closed_cases_as_on_open_ones(app, world):
     from companion.retention import purge
 
     with app.test_request_context():
-        old = date.today() - timedelta(days=800)
+        old = team_today() - timedelta(days=800)
         meeting = records.meeting(world.clients["shared"], [world.users["w1"]], old)
         records.capture(meeting, world.users["w1"], ["relaxed"])
         lead = db.session.get(User, world.users["lead"])

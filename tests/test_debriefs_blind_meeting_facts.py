@@ -3,15 +3,16 @@ attendance, start time and length stay hidden from a paired worker who has not c
 meeting yet, on the timeline, the prefilled form and the home page."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import Meeting
+from tests.support import team_today
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-DAY = date.today() - timedelta(days=2)
+DAY = team_today() - timedelta(days=2)
 
 
 def _partner_records_a_meeting(app, client, auth, world):
