@@ -4,9 +4,9 @@ from datetime import date
 from functools import partial
 
 from flask import Flask, current_app
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from companion import agreement, vocabulary
 from companion.clock import local_now, to_local
@@ -47,9 +47,9 @@ def meeting_ago(day) -> str:
 
 
 def month_name(key: str) -> str:
-    """"2027-03" as "March 2027"; anything else as it is."""
+    """"2027-03" as "March 2027" (in the user's language); anything else as it is."""
     try:
-        return date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+        return format_date(date(int(key[:4]), int(key[5:7]), 1), "MMMM yyyy")
     except (TypeError, ValueError):
         return key
 

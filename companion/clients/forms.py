@@ -49,11 +49,24 @@ class MilestoneForm(FlaskForm):
 
 
 class MilestoneStatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[SelectChoice(s) for s in ("reached", "dropped")])
+    """Reached, dropped, or "open" again to undo either."""
+
+    status = SelectField(_l("Status"), choices=[SelectChoice(s) for s in
+                                                ("reached", "dropped", "open")])
 
 
 class ReviewForm(FlaskForm):
     """Only the CSRF token: the worker says the review was held today."""
+
+
+class ReviewIntervalForm(FlaskForm):
+    months = SelectField(_l("Review the milestones every"), choices=[
+        SelectChoice(str(n), _l("%(num)s months", num=n) if n > 1 else _l("1 month"))
+        for n in range(1, 13)], validate_choice=False)
+
+    def validate_months(self, field):
+        if field.data not in {str(n) for n in range(1, 13)}:
+            raise ValidationError(_l("Choose 1 to 12 months."))
 
 
 class ScoreField(RadioField):

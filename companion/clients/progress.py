@@ -7,15 +7,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from companion import audit
 from companion.extensions import db
-from companion.models import DimensionRating, Milestone, MilestoneEvent, Review, utcnow
+from companion.models import (
+    DimensionRating,
+    DimensionRatingEdit,
+    Milestone,
+    MilestoneEvent,
+    Review,
+    utcnow,
+)
 from companion.vocabulary import DIMENSIONS, MILESTONE_AREAS
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 MAX_TITLE = 120
+MAX_INTERVAL = 12
 
 
 class ProgressError(ValueError):
@@ -46,16 +56,16 @@ def add_milestone(client, title: str, area: str, target_month: str, agreed: bool
     """A milestone set with the client; its first event records who set it and when."""
     title = " ".join((title or "").split())
     if not 1 <= len(title) <= MAX_TITLE:
-        raise ProgressError("title", "Write the goal in 1 to 120 characters.")
+        raise ProgressError("title", _l("Write the goal in 1 to 120 characters."))
     if area not in MILESTONE_AREAS:
-        raise ProgressError("area", "Choose one of the areas.")
+        raise ProgressError("area", _l("Choose one of the areas."))
     if not valid_month(target_month):
-        raise ProgressError("target_month", "Give the target month as year and month.")
+        raise ProgressError("target_month", _l("Give the target month as year and month."))
     if target_month < month_key(today):
-        raise ProgressError("target_month", "The target month cannot be in the past.")
+        raise ProgressError("target_month", _l("The target month cannot be in the past."))
     if agreed is not True:
-        raise ProgressError("agreed", "A milestone is set with the client: tick that you "
-                                      "agreed it together.")
+        raise ProgressError("agreed", _l("A milestone is set with the client: tick that you "
+                                         "agreed it together."))
     milestone = Milestone(client_id=client.id, title=title, area=area, target_month=target_month,
                           agreed=True, created_by_id=user.id)
     milestone.events.append(MilestoneEvent(status="open", changed_on=today, changed_by_id=user.id))
@@ -65,16 +75,25 @@ def add_milestone(client, title: str, area: str, target_month: str, agreed: bool
     return milestone
 
 
-def set_milestone_status(milestone: Milestone, status: str, user, today: date) -> None:
-    """Reach or drop an open milestone; the change is a new event, the old ones stay."""
-    if status not in ("reached", "dropped"):
-        raise ProgressError("status", "Choose reached or dropped.")
-    if milestone.status != "open":
-        raise ProgressError("status", "This milestone is no longer open.")
+CHANGES = {"open": ("reached", "dropped"), "reached": ("open",), "dropped": ("open",)}
+
+
+def set_milestone_status(milestone: Milestone, status: str, user, today: date) -> bool:
+    """Reach or drop an open milestone, or open a reached or dropped one again (an undo); each
+    change is a new event with its date and who made it, the old ones stay. Asking for the
+    status it already has changes nothing (a double tap) and returns False."""
+    if status not in CHANGES:
+        raise ProgressError("status", _l("Choose reached, dropped or open again."))
+    if milestone.status == status:
+        return False
+    if status not in CHANGES[milestone.status]:
+        raise ProgressError("status",
+                            _l("This milestone is no longer open: open it again first."))
     milestone.status = status
     milestone.reached_on = today if status == "reached" else None
     milestone.events.append(MilestoneEvent(status=status, changed_on=today, changed_by_id=user.id))
     audit.record("milestone.updated", f"milestone:{milestone.id}")
+    return True
 
 
 @dataclass(frozen=True)
@@ -83,20 +102,41 @@ class ReviewDue:
     due: bool
     last_on: date | None
     milestones: tuple  # the open milestones to go through
+    every: int = 3  # months between reviews for this client
+
+
+def review_interval(client) -> int:
+    """Months between reviews: the client's own interval, else the team default."""
+    return client.review_every_months or current_app.config.get("REVIEW_EVERY_MONTHS", 3)
+
+
+def set_review_interval(client, months) -> None:
+    """How many months between this client's reviews (1 to 12)."""
+    if not isinstance(months, int) or not 1 <= months <= MAX_INTERVAL:
+        raise ProgressError("months", _l("Choose 1 to 12 months."))
+    if months != client.review_every_months:
+        client.review_every_months = months
+        audit.record("review.interval", f"client:{client.id}")
 
 
 def review_status(client, milestones, today: date) -> ReviewDue:
-    """The next review: every REVIEW_EVERY_MONTHS months after the last, or after the client
-    was added when there has been none yet."""
+    """The next review: the client's interval after the last, or after the client was added
+    when there has been none yet."""
     last = db.session.scalar(select(Review.held_on).where(Review.client_id == client.id)
                              .order_by(Review.held_on.desc()).limit(1))
     start = last or client.created_at.date()
-    next_on = add_months(start, current_app.config.get("REVIEW_EVERY_MONTHS", 3))
+    every = review_interval(client)
+    next_on = add_months(start, every)
     open_ones = tuple(m for m in milestones if m.status == "open")
-    return ReviewDue(next_on, next_on <= today, last, open_ones)
+    return ReviewDue(next_on, next_on <= today, last, open_ones, every)
 
 
 def record_review(client, user, today: date) -> Review:
+    """The review held today; a second tap the same day keeps the first."""
+    held = db.session.scalar(select(Review).where(Review.client_id == client.id,
+                                                  Review.held_on == today).limit(1))
+    if held is not None:
+        return held
     review = Review(client_id=client.id, held_on=today, held_by_id=user.id)
     db.session.add(review)
     db.session.flush()
@@ -106,27 +146,46 @@ def record_review(client, user, today: date) -> Review:
 
 def rate_month(client, month: str, values: dict[str, int | None], user,
                today: date) -> DimensionRating:
-    """This month's rating (None: not known). Saving again within the month edits it; a past
-    month's rating is history and stays as it was; a future month cannot be rated."""
+    """This month's rating (None: not known). Saving again within the month makes the new
+    values current and keeps each save as its own record (DimensionRatingEdit, never changed);
+    a past month's rating is history and stays as it was; a future month cannot be rated."""
     if not valid_month(month):
-        raise ProgressError("month", "Give the month as year and month.")
+        raise ProgressError("month", _l("Give the month as year and month."))
     if month > month_key(today):
-        raise ProgressError("month", "A month in the future cannot be rated.")
+        raise ProgressError("month", _l("A month in the future cannot be rated."))
     if month < month_key(today):
-        raise ProgressError("month", "Past months are kept as history; rate this month.")
+        raise ProgressError("month", _l("Past months are kept as history; rate this month."))
     if set(values) != set(DIMENSIONS):
-        raise ProgressError("month", "Rate each of the five dimensions.")
+        raise ProgressError("month", _l("Rate each of the five dimensions."))
     for name, value in values.items():
         if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
-            raise ProgressError(name, "Choose 1 to 5, or not known.")
+            raise ProgressError(name, _l("Choose 1 to 5, or not known."))
     rating = db.session.scalar(select(DimensionRating).where(
         DimensionRating.client_id == client.id, DimensionRating.month == month))
     if rating is None:
         rating = DimensionRating(client_id=client.id, month=month)
         db.session.add(rating)
+    elif all(getattr(rating, name) == value for name, value in values.items()):
+        return rating  # the same again (a double tap): nothing new to keep
     for name, value in values.items():
         setattr(rating, name, value)
     rating.rated_by_id = user.id
     rating.rated_at = utcnow()
+    db.session.flush()
+    db.session.add(DimensionRatingEdit(rating_id=rating.id, rated_by_id=user.id,
+                                       rated_at=rating.rated_at, **values))
     audit.record("rating.saved", f"client:{client.id}")
     return rating
+
+
+def rating_edits(ratings) -> dict[int, list[DimensionRatingEdit]]:
+    """Every kept save of these ratings, newest first, by rating id."""
+    edits = db.session.scalars(
+        select(DimensionRatingEdit).options(joinedload(DimensionRatingEdit.rated_by))
+        .where(DimensionRatingEdit.rating_id.in_([r.id for r in ratings]))
+        .order_by(DimensionRatingEdit.rated_at.desc(), DimensionRatingEdit.id.desc())
+    ).all() if ratings else []
+    by_rating: dict[int, list[DimensionRatingEdit]] = {}
+    for edit in edits:
+        by_rating.setdefault(edit.rating_id, []).append(edit)
+    return by_rating

@@ -19,7 +19,7 @@ from companion.clients.brief import (
     unless_dismissed,
 )
 from companion.clients.charts import dimension_chart
-from companion.clients.progress import add_months, month_key
+from companion.clients.progress import add_months, month_key, rating_edits
 from companion.clients.seen import seen_captures
 from companion.clock import local_now
 from companion.extensions import db
@@ -65,6 +65,7 @@ def client_page(client, user, part: str = "beginning") -> dict:
         "review": review_due(client, goals, today),
         "ratings": monthly,
         "rating_history": rating_history(monthly, today),
+        "rating_edits": rating_edits(monthly),
         "scales": content.current().dimension_scales,
         "assignments": assignments(client),
         "today": today,

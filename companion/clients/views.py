@@ -28,6 +28,8 @@ def render_page(client, part: str = "beginning", status: int = 200, **forms_and_
         "phase_form": forms.PhaseForm(formdata=None),
         "milestone_form": forms.MilestoneForm(formdata=None),
         "rating_form": rating_form(context["ratings"], context["today"]),
+        "interval_form": forms.ReviewIntervalForm(formdata=None,
+                                                  months=str(context["review"].every)),
         "editable_since": utcnow() - EDIT_WINDOW,
     } | lifecycle_context(client, context["assignments"]) | forms_and_errors
     return render_template("clients/show.html", **context), status
@@ -148,12 +150,25 @@ def update_milestone(client_id: int, milestone_id: int):
     milestone = access.load_milestone(client, milestone_id)
     form = forms.MilestoneStatusForm()
     if not form.validate():
-        return render_page(client, status=400, milestone_error=_("Choose reached or dropped."))
+        return render_page(client, status=400,
+                           milestone_error=_("Choose reached, dropped or open again."))
     try:
         progress.set_milestone_status(milestone, form.status.data, current_user,
                                       local_now().date())
     except ProgressError as error:
         return render_page(client, status=409, milestone_error=str(error))
+    db.session.commit()
+    return back_to(client)
+
+
+@bp.post("/<int:client_id>/review-interval")
+@access.allow("worker")
+def set_review_interval(client_id: int):
+    client = access.load_client(client_id)
+    form = forms.ReviewIntervalForm()
+    if not form.validate():
+        return render_page(client, status=400, interval_form=form)
+    progress.set_review_interval(client, int(form.months.data))
     db.session.commit()
     return back_to(client)
 

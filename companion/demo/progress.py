@@ -1,12 +1,19 @@
 """The demo's progress over months: milestones set with the client across areas (some
-reached, one dropped, each with its history), milestone reviews and six months of ratings."""
+reached, one dropped, each with its history), milestone reviews and six months of ratings,
+one corrected within its month (both saves kept)."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from companion.clients.progress import add_months, month_key
 from companion.extensions import db
-from companion.models import DimensionRating, Milestone, MilestoneEvent, Review
+from companion.models import (
+    DimensionRating,
+    DimensionRatingEdit,
+    Milestone,
+    MilestoneEvent,
+    Review,
+)
 
 # (title, area, status, days ago it was set, days ago it changed, target months ahead)
 MILESTONES = (
@@ -61,6 +68,17 @@ def _ratings(story, client_id: int, today: date, rng: random.Random) -> None:
         scores = dict(zip(DIMENSIONS, values, strict=True))
         if back == 4:
             scores["mental_health"] = None
-        db.session.add(DimensionRating(
-            client_id=client_id, month=month_key(add_months(today.replace(day=1), -back)),
-            rated_by_id=story.workers[0].id, **scores))
+        first = add_months(today.replace(day=1), -back)
+        rating = DimensionRating(
+            client_id=client_id, month=month_key(first), rated_by_id=story.workers[0].id,
+            rated_at=datetime.combine(min(first + timedelta(days=20), today), time(10)),
+            **scores)
+        db.session.add(rating)
+        db.session.flush()
+        if back == 1:  # last month was first saved lower, then corrected: both saves kept
+            db.session.add(DimensionRatingEdit(
+                rating_id=rating.id, rated_by_id=story.workers[0].id,
+                rated_at=rating.rated_at - timedelta(days=3),
+                **{name: max(1, (value or 2) - 1) for name, value in scores.items()}))
+        db.session.add(DimensionRatingEdit(rating_id=rating.id, rated_by_id=story.workers[0].id,
+                                           rated_at=rating.rated_at, **scores))

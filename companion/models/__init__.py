@@ -17,6 +17,7 @@ from companion.models.clients import (
     SuggestionDecision,
 )
 from companion.models.people import Pair, Passkey, RecoveryCode, Team, User
+from companion.models.progress import DimensionRatingEdit
 
 __all__ = [
     "Assignment",
@@ -25,6 +26,7 @@ __all__ = [
     "Client",
     "Debrief",
     "DimensionRating",
+    "DimensionRatingEdit",
     "Handover",
     "Meeting",
     "MeetingWorker",

@@ -37,6 +37,8 @@ class Client(db.Model):
     closed_reason: Mapped[str | None] = mapped_column(choice("close_reason", *CLOSE_REASONS))
     closed_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Months between reviews of the milestones; None: the team default (REVIEW_EVERY_MONTHS).
+    review_every_months: Mapped[int | None] = mapped_column(SmallInteger)
 
     team: Mapped[Team] = relationship()
     assignments: Mapped[list["Assignment"]] = relationship(
@@ -202,7 +204,8 @@ class Review(db.Model):
 
 class DimensionRating(db.Model):
     """Monthly rating on Bjorgo's five dimensions of change, 1 (most concern) to 5 (least);
-    None is "not known" and counts as missing. Editable only within its own month."""
+    None is "not known" and counts as missing. Editable only within its own month; every save
+    is also kept as a DimensionRatingEdit, so an earlier version is never lost."""
 
     __tablename__ = "dimension_ratings"
     __table_args__ = (UniqueConstraint("client_id", "month"),)

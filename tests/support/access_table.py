@@ -56,6 +56,7 @@ EXPECTED = {
     "clients.update_milestone POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.rate POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.hold_review POST": (302, 303, 303, 404, 403, 403, 403),
+    "clients.set_review_interval POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.goals_pdf GET": (302, 200, 200, 404, 200, 404, 403),
     "clients.hand_over POST": (302, 403, 403, 403, 409, 404, 403),
     "clients.close POST": (302, 400, 400, 404, 400, 404, 403),
