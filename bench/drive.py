@@ -25,9 +25,16 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CLIENT = re.compile(r'href="/clients/(\d+)"')
 FIELD = re.compile(r'<input type="(?:date|time|number|hidden)"[^>]*name="(\w+)" value="([^"]*)"')
 DOUBLE_POST_EVERY = 10
-# A different day and time for every capture: one worker does not hold two meetings at once.
-SLOTS = [(day, minute) for day in range(28) for minute in range(0, 1440, 5)]
-random.shuffle(SLOTS)
+# A different day and minute for every capture (one worker does not hold two meetings at
+# once, and the same time on the same day would be the same meeting); each run of drive.py
+# takes its own share of the slots (plan "part" of "parts"), so later runs never repeat one.
+SLOTS: list[tuple[int, int]] = []
+
+
+def share_slots(part: int, parts: int) -> None:
+    SLOTS[:] = [(day, minute) for day in range(28) for minute in range(1440)
+                if (day * 1440 + minute) % parts == part]
+    random.shuffle(SLOTS)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -74,7 +81,10 @@ class User:
     async def post_capture(self, key: str) -> int:
         when = SLOTS.pop() if SLOTS else (secrets.randbelow(28), secrets.randbelow(1440))
         held_on = (datetime.date.today() - datetime.timedelta(days=when[0])).isoformat()
+        # another_meeting=1: a second meeting with this client on the same day, at another time
+        # (the screen otherwise asks first, a 409, as it should for a person).
         body = dict(self.form, idempotency_key=key, attendance="held", readiness="relaxed",
+                    another_meeting="1",
                     held_on=held_on, starts_at=f"{when[1] // 60:02d}:{when[1] % 60:02d}",
                     rating_goals="4", rating_tasks="4", rating_bond="4", next_step="")
         path = f"/clients/{self.client_id}/capture"
@@ -173,6 +183,7 @@ async def limit_loop(http, path: str, method: str, run: Run, deadline: float) ->
 
 async def drive(plan: dict) -> dict:
     run = Run()
+    share_slots(plan.get("part", 0), plan.get("parts", 1))
     if plan["mode"] in ("journey", "posts"):
         names = itertools.cycle(plan["usernames"])
         users = [User(plan["base"], next(names), plan["password"]) for _ in range(plan["users"])]

@@ -3,6 +3,7 @@
 # a mid-range phone, simulated slow 4G), median of 3 runs, for home, client page (the card)
 # and the capture screen, signed in as worker1 on the demo served by gunicorn.
 #   bench/lighthouse.sh            (CHROME_PATH defaults to /usr/bin/chromium)
+#   PAGES="capture" RUNS=1 KEEP=/tmp/lh bench/lighthouse.sh   (some pages, fewer runs, keep JSON)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIGHTHOUSE_VERSION=13.5.0
@@ -15,7 +16,13 @@ export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 PY=.venv/bin/python
 WORK=$(mktemp -d)
 SERVER=""
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+PAGES=${PAGES:-home client capture}
+RUNS=${RUNS:-3}
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$WORK"/*.json "$KEEP"/ 2>/dev/null; fi
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 export COMPANION_DEMO=1 COMPANION_DEMO_PASSWORD="bench password 1"
@@ -36,9 +43,9 @@ curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf_token=$TOKEN" \
 CLIENT=$(curl -s -b "$JAR" -c "$JAR" "$BASE/" | grep -o 'href="/clients/[0-9]*"' | head -1 | cut -d'"' -f2)
 COOKIE=$(awk '$6 == "session" { print $6 "=" $7 }' "$JAR")
 
-for name in home client capture; do
+for name in $PAGES; do
   case $name in home) path=/ ;; client) path=$CLIENT ;; capture) path=$CLIENT/capture ;; esac
-  for run in 1 2 3; do
+  for run in $(seq "$RUNS"); do
     "$LIGHTHOUSE" "$BASE$path" --quiet --output=json --output-path="$WORK/$name-$run.json" \
       --only-categories=performance,accessibility \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
@@ -46,15 +53,16 @@ for name in home client capture; do
   done
 done
 
-$PY - "$WORK" <<'PYTHON'
-import json, statistics, sys
+$PY - "$WORK" "$RUNS" $PAGES <<'PYTHON'
+import json, os, statistics, sys
 from pathlib import Path
 
-work = Path(sys.argv[1])
+work, count, pages = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 print(f"{'page':<8} {'performance':>11} {'accessibility':>13} {'CLS':>6} {'LCP s':>6} "
-      f"{'TBT ms':>6} {'bytes':>7}   (median of 3)")
-for name in ("home", "client", "capture"):
-    runs = [json.loads((work / f"{name}-{n}.json").read_text()) for n in (1, 2, 3)]
+      f"{'TBT ms':>6} {'bytes':>7}   (median of {count}; goals >= 95, 100, 0)")
+for name in pages:
+    runs = [json.loads((work / f"{name}-{n}.json").read_text()) for n in range(1, count + 1)]
     def median(pick):
         return statistics.median(pick(r) for r in runs)
     audits = lambda r: r["audits"]

@@ -152,13 +152,15 @@ def run(args, folder: Path, url: str) -> None:
     try:
         plan = {"base": base, "password": PASSWORD, "seconds": args.seconds,
                 "usernames": ["worker1", "worker2", "worker3"]}
-        for users in [int(n) for n in args.users.split(",")]:
-            result = drive(plan | {"mode": "journey", "users": users}, server)
+        counts = [int(n) for n in args.users.split(",")]
+        plan["parts"] = len(counts) + 1  # each run its own meeting times (bench/drive.py)
+        for part, users in enumerate(counts):
+            result = drive(plan | {"mode": "journey", "users": users, "part": part}, server)
             keys += result["acknowledged"]
             doubles += result["double_posts"]
             print_steps(f"{users} users, the worker's journey", result)
             print(f"  load average {os.getloadavg()[0]:.1f}")
-        posts_alone = drive(plan | {"mode": "posts", "users": 20}, server)
+        posts_alone = drive(plan | {"mode": "posts", "users": 20, "part": len(counts)}, server)
         keys += posts_alone["acknowledged"]
         print_steps("20 users, capture POST alone", posts_alone)
     finally:

@@ -8,6 +8,7 @@ machine the wall time also counts waiting for a core), and with --tree the call 
 """
 
 import argparse
+import datetime
 import re
 import statistics
 import sys
@@ -57,10 +58,18 @@ def requests(client) -> dict:
         "card": lambda: client.get(f"/clients/{client_id}/card/middle",
                                    headers={"HX-Request": "true"}),
         "capture form": lambda: client.get(f"/clients/{client_id}/capture"),
-        "capture POST": lambda: client.post(
-            f"/clients/{client_id}/capture",
-            data=form | {"idempotency_key": f"profile-key-{next(counter):08d}"}),
+        "capture POST": lambda: client.post(f"/clients/{client_id}/capture",
+                                            data=form | another(next(counter))),
     }
+
+
+def another(number: int) -> dict:
+    """A new meeting each time: its own key, and a day and minute of its own (a second meeting
+    on a day already captured, marked as such, as the screen asks)."""
+    held_on = datetime.date.today() - datetime.timedelta(days=number // 1440)
+    return {"idempotency_key": f"profile-key-{number:08d}", "another_meeting": "1",
+            "held_on": held_on.isoformat(),
+            "starts_at": f"{number % 1440 // 60:02d}:{number % 60:02d}"}
 
 
 def main() -> None:

@@ -33,13 +33,44 @@ def test_pages_name_static_files_by_content_hash_and_they_are_immutable_for_a_ye
             assert answer.data == (STATIC / f"{name}.{suffix}").read_bytes()
             continue
         assert answer.headers["Content-Encoding"] == "br"
-        assert brotli.decompress(answer.data) == (STATIC / f"{name}.{suffix}").read_bytes()
+        assert brotli.decompress(answer.data) == built(f"{name}.{suffix}")
+
+
+def built(name: str) -> bytes:
+    """What a static file is served as: our own scripts and styles slimmed, bundles joined."""
+    parts = assets.BUNDLES.get(name, (name,))
+    return b";\n".join(assets.slim(part, (STATIC / part).read_bytes()) for part in parts)
+
+
+def test_a_workers_pages_load_the_offline_code_and_the_apps_script_as_one_file(
+        app, client, sign_in):
+    sign_in("w1")
+    scripts = re.findall(r'<script src="/static/([^".]+)', client.get("/").get_data(as_text=True))
+    assert scripts == ["htmx-2", "worker"]
+    bundle = client.get(re.search(r'src="(/static/worker[^"]+)"',
+                                  client.get("/").get_data(as_text=True)).group(1)).data
+    for part in assets.BUNDLES["worker.js"]:
+        assert assets.slim(part, (STATIC / part).read_bytes()) in bundle
+    login = app.test_client().get("/login").get_data(as_text=True)  # no worker, no outbox
+    assert re.findall(r'<script src="/static/([^".]+)', login) == ["htmx-2", "app"]
+
+
+def test_our_scripts_and_styles_lose_comments_and_indentation_but_not_a_line_break():
+    script = (b"// a comment\n(function () {\n  var a = 1  // kept: not a whole line\n\n"
+              b"  return a\n}());\n")
+    assert assets.slim("x.js", script) == (
+        b"(function () {\nvar a = 1  // kept: not a whole line\nreturn a\n}());\n")
+    assert assets.slim("x.css", b"/* one\n two */\nbody {\n  color: navy; /* c */\n}\n") == (
+        b"body {\ncolor: navy;\n}\n")
+    vendored = b"// licence\n  var x;\n"
+    assert assets.slim("vendor/lib.js", vendored) == vendored
+    assert assets.slim("htmx-2.0.11.min.js", vendored) == vendored
 
 
 def test_a_static_file_asked_for_by_its_plain_name_is_revalidated_each_time(client):
     answer = client.get("/static/app.css", headers={"Accept-Encoding": "gzip"})
     assert answer.headers["Cache-Control"] == "max-age=0, public"
-    assert gzip.decompress(answer.data) == (STATIC / "app.css").read_bytes()
+    assert gzip.decompress(answer.data) == built("app.css")
     again = client.get("/static/app.css", headers={"If-None-Match": answer.headers["ETag"]})
     assert again.status_code == 304
 
@@ -52,8 +83,8 @@ def test_a_changed_file_gets_a_new_url_and_the_old_copy_stays(tmp_path):
     (source / "app.css").write_text("body { color: navy }")
     second = assets.build(source, tmp_path / "built")["app.css"]
     assert first != second
-    assert (tmp_path / "built" / first).read_text() == "body { color: black }"
-    assert (tmp_path / "built" / second).read_text() == "body { color: navy }"
+    assert (tmp_path / "built" / first).read_text() == "body { color: black }\n"
+    assert (tmp_path / "built" / second).read_text() == "body { color: navy }\n"
 
 
 @pytest.mark.parametrize("fetch_site", ["same-origin", "none"])
