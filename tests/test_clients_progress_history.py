@@ -2,10 +2,12 @@
 milestone change (undo included) with its date and who, and the review interval per client."""
 
 import html
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from companion.clients import progress
@@ -275,3 +277,51 @@ def test_the_migration_keeps_each_earlier_rating_as_its_first_save(empty_databas
     assert [(a, b, str(c)[:16], bool(d)) for a, b, c, d in rows] == [
         (2, None, "2026-10-20 09:00", True)]
     assert interval == [(None,)]
+
+
+# "Our agreed goals" stays one page, in the worker's language
+
+
+def _goals_text(client, world) -> tuple[int, str]:
+    response = client.get(url(world, "/goals.pdf"))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    return len(reader.pages), " ".join(reader.pages[0].extract_text().split())
+
+
+def test_twenty_long_goals_still_make_one_page_and_say_how_many_are_left_out(
+    app, client, sign_in, world
+):
+    with app.app_context():
+        for number in range(20):
+            title = f"Goal {number:02d} " + "x" * 112
+            db.session.add(Milestone(
+                client_id=world.clients["shared"], title=title, area="housing", agreed=True,
+                target_month=f"{2099 + number // 12}-{number % 12 + 1:02d}",
+                status="reached" if number >= 13 else "open",
+                reached_on=date(2026, 1, 1) + timedelta(days=number) if number >= 13 else None))
+        db.session.commit()
+    sign_in("w1")
+    pages, words = _goals_text(client, world)
+    assert pages == 1
+    shown = re.findall(r"Goal (\d\d) x", words)
+    left_out = int(re.search(r"(\d+) more goals are in the record", words).group(1))
+    assert len(shown) + left_out == 20 and len(shown) >= 6
+    assert shown[:3] == ["00", "01", "02"]  # the open ones first, by target month
+    assert "look at these goals together again by" in words and "Who reads your record" in words
+
+
+def test_the_agreed_goals_show_target_months_for_reached_goals_and_speak_german(
+    app, client, sign_in, world
+):
+    with app.app_context():
+        db.session.get(User, world.users["w1"]).language = "de"
+        db.session.add(Milestone(client_id=world.clients["shared"], title="Wohnung finden",
+                                 area="housing", agreed=True, target_month="2099-03",
+                                 status="reached", reached_on=date(2026, 11, 4)))
+        db.session.commit()
+    sign_in("w1")
+    pages, words = _goals_text(client, world)
+    assert pages == 1 and "Wohnung finden" in words
+    assert "März 2099" in words and "November 2026" in words
+    assert "March" not in words and "Our agreed goals" not in words

@@ -43,5 +43,11 @@ class StaticOnlyFetcher(URLFetcher):
 def html_to_pdf(html: str, static_dir: str | Path, fetcher: StaticOnlyFetcher | None = None
                 ) -> bytes:
     """The PDF of `html`; stylesheets are referenced as `report-static:report.css`."""
+    return laid_out(html, static_dir, fetcher).write_pdf()
+
+
+def laid_out(html: str, static_dir: str | Path, fetcher: StaticOnlyFetcher | None = None):
+    """The laid-out document of `html` (its `pages`, then `write_pdf()`), fetching only our
+    static files: for a PDF that must fit a number of pages."""
     fetcher = fetcher or StaticOnlyFetcher(static_dir)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render()

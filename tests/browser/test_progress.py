@@ -1,5 +1,6 @@
 """On a phone, on the demo data: a worker adds a milestone, marks another reached, rates the
-five dimensions and gets the one-page "Our agreed goals", well under a minute, axe clean."""
+five dimensions and gets the one-page "Our agreed goals", well under a minute, axe clean; then
+opens a dropped one again and looks at the kept history of the ratings."""
 
 import io
 import time
@@ -68,5 +69,13 @@ def test_a_worker_sets_reaches_rates_and_prints_the_goals_on_a_phone(
             DimensionRating.client_id == client_id).order_by(DimensionRating.month.desc())
         ).first()
     assert reached == "reached" and rating.mental_health is None and rating.radicalisation == 3
+
+    # Undo a drop, and the kept history of the ratings and the review interval, axe clean too.
+    page.get_by_role("button", name="Open again: Talk with the imam once a month").click()
+    page.locator(".milestone.status-open", has_text="Talk with the imam").wait_for()
+    page.locator("#rating-edits summary").click()
+    page.locator("#review-interval summary").click()
+    assert page.locator("#rating-edits table").count() >= 2  # this month and the corrected one
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     result = axe.run(page)
     assert result.violations_count == 0, result.generate_report()
