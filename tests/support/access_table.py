@@ -33,6 +33,8 @@ EXPECTED = {
     "account.remove_passkey POST": (302, 404, 404, 404, 404, 404, 404),  # nobody's passkey
     "audit.team GET": (302, 403, 403, 403, 200, 200, 403),
     "audit.accounts GET": (302, 403, 403, 403, 403, 403, 200),
+    "audit.team_csv GET": (302, 403, 403, 403, 200, 200, 403),
+    "audit.accounts_csv GET": (302, 403, 403, 403, 403, 403, 200),
     "admin.index GET": (302, 403, 403, 403, 403, 403, 200),
     "admin.create_team POST": (302, 403, 403, 403, 403, 403, 400),
     "admin.create_user POST": (302, 403, 403, 403, 403, 403, 400),

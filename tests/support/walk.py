@@ -17,7 +17,8 @@ MUST_REACH = {
 }
 # Files, not pages: opened as a document, Chromium's own viewer styles them inline.
 NOT_PAGES = ("static", "home.healthz", "offline.favicon", "offline.manifest",
-             "offline.service_worker", "offline.pack", "offline.token")
+             "offline.service_worker", "offline.pack", "offline.token", "audit.team_csv",
+             "audit.accounts_csv")
 ROLES = {"worker1": "w1", "lead1": "lead", "admin1": "admin"}  # columns of the access table
 
 
