@@ -147,3 +147,85 @@
     init(document);
   }
 }());
+
+// The capture form: a meeting that did not take place hides (and does not send) what cannot
+// apply, keeping the ticks for a switch back; recent next steps and last time's ratings fill
+// in with one tap; an error clears once its field is fixed; the summary's links focus fields.
+(function () {
+  "use strict";
+
+  var NOT_HELD = ["no_show", "cancelled"];
+
+  function tookPlace(form) {
+    var box = form.querySelector("[data-took-place]");
+    var chosen = form.querySelector("input[name=attendance]:checked");
+    if (!box || !chosen) { return; }
+    var hide = NOT_HELD.indexOf(chosen.value) !== -1;
+    box.hidden = hide;
+    box.querySelectorAll("input").forEach(function (input) { input.disabled = hide; });
+    var note = form.querySelector("[data-not-held-note]");
+    if (note) { note.hidden = !hide; }
+  }
+
+  function init(root) {
+    if (!root.querySelectorAll) { return; }
+    var forms = root.id === "capture-form" ? [root] : root.querySelectorAll("#capture-form");
+    forms.forEach(function (form) {
+      form.querySelectorAll("[data-as-before], [data-picks]").forEach(function (aid) { aid.hidden = false; });
+      tookPlace(form);
+    });
+  }
+
+  function clearError(field) {
+    var name = field.name;
+    var group = field.closest(".has-error");
+    if (!name || !group || (field.type !== "radio" && field.type !== "checkbox" && !field.checkValidity())) { return; }
+    group.classList.remove("has-error");
+    var message = document.getElementById(name + "-error");
+    if (message) { message.remove(); }
+    if (field.getAttribute("aria-invalid")) { field.removeAttribute("aria-invalid"); }
+    var summary = document.querySelector(".error-summary");
+    if (!summary) { return; }
+    summary.querySelectorAll("[data-error-for='" + name + "']").forEach(function (item) { item.remove(); });
+    if (!summary.querySelector("li")) { summary.remove(); }
+  }
+
+  function changed(event) {
+    var field = event.target;
+    var form = field.form || (field.closest && field.closest("#capture-form"));
+    if (!form || form.id !== "capture-form") { return; }
+    if (field.name) { clearError(field); }
+    tookPlace(form);
+  }
+
+  document.addEventListener("input", changed);
+  document.addEventListener("change", changed);
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("button, a") : null;
+    if (!target) { return; }
+    var form = target.closest("#capture-form");
+    if (form && target.hasAttribute("data-ratings")) {
+      var ratings = JSON.parse(target.getAttribute("data-ratings"));
+      Object.keys(ratings).forEach(function (name) {
+        var radio = form.querySelector("input[name='" + name + "'][value='" + ratings[name] + "']");
+        if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", {bubbles: true})); }
+      });
+    } else if (form && target.hasAttribute("data-fill")) {
+      var input = form.elements[target.getAttribute("data-fill")];
+      input.value = target.getAttribute("data-value");
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+    } else if (target.closest(".error-summary") && target.hash) {
+      var field = document.getElementById(target.hash.slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      (field.closest("fieldset, .field") || field).scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+    }
+  });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+}());

@@ -16,6 +16,7 @@ MAX_NOTE = 500
 MAX_LENGTH_MINUTES = 600
 KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 NOT_HELD = ("no_show", "cancelled")
+LIVE_ANSWERS = ("still", "gone")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Rules:
     client_id: int
     meeting_id: int | None = None
     co_workers: frozenset[int] = field(default_factory=frozenset)
+    live: tuple[str, ...] = ()  # warning signs still live: each answered still there or gone
 
 
 class Invalid(Exception):
@@ -62,6 +64,8 @@ def validate(form: Mapping, rules: Rules) -> tuple[CaptureData | None, dict[str,
             errors[name] = str(error)
     if not errors:
         _check_took_place(values, errors)
+    if "attendance" not in errors and "warning" not in errors:
+        _answer_live(form, rules, values, errors)
     if errors:
         return None, errors
     marks = tuple(mark for category in CATEGORIES for mark in values.pop(category))
@@ -80,6 +84,23 @@ def _check_took_place(values: dict, errors: dict[str, str]) -> None:
             "A meeting that did not take place has no markers or ratings: "
             "untick them, or choose held or cut short."
         ))
+
+
+def _answer_live(form: Mapping, rules: Rules, values: dict, errors: dict[str, str]) -> None:
+    """A meeting that took place says of each live warning sign whether it is still there (it
+    is then a warning sign of this meeting too) or gone: nobody clears a warning by not looking.
+    """
+    if values["attendance"] in NOT_HELD:
+        return
+    still = []
+    for marker_id in rules.live:
+        answer = _text(form, f"live_{marker_id}")
+        if answer not in LIVE_ANSWERS:
+            errors[f"live_{marker_id}"] = str(_l("Say whether this warning sign is still there "
+                                                 "or gone."))
+        elif answer == "still" and marker_id not in values["warning"]:
+            still.append(marker_id)
+    values["warning"] = (*values["warning"], *still)
 
 
 def _text(form: Mapping, name: str) -> str:

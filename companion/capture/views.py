@@ -4,13 +4,14 @@ A plain POST answers with a 303 to the client page; an htmx POST with the "saved
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit, content, offline
-from companion.capture import operations, prefill, queries, receipts
+from companion.capture import aids, operations, prefill, queries, receipts
 from companion.capture.validation import Rules, validate
 from companion.clients.lifecycle import open_case
 from companion.clock import local_now, team_zone
@@ -20,7 +21,6 @@ from companion.models import Capture, Client, Meeting, User
 from companion.rendering import page_or_fragment, render_fragment, see_other, wants_fragment
 
 bp = Blueprint("capture", __name__)
-
 
 
 @dataclass
@@ -41,6 +41,17 @@ class Screen:
             (str(user.id), user.username, None) for user in self.co_workers
         ]
 
+    def live_signs(self, day: object) -> list[aids.LiveSign]:
+        """Warning signs still live before this meeting (none asked again on an edit)."""
+        if self.capture is not None:
+            return []
+        try:
+            before = date.fromisoformat(str(day))
+        except ValueError:
+            before = self.meeting.held_on if self.meeting else local_now().date()
+        return aids.live_signs(self.client, current_user, before,
+                               self.meeting.id if self.meeting else None)
+
     def rules(self, vocabulary: Vocabulary) -> Rules:
         return Rules(
             vocabulary=vocabulary,
@@ -48,6 +59,7 @@ class Screen:
             client_id=self.client.id,
             meeting_id=self.meeting.id if self.meeting else None,
             co_workers=frozenset(user.id for user in self.co_workers),
+            live=tuple(s.marker_id for s in self.live_signs(request.form.get("held_on", ""))),
         )
 
 
@@ -177,12 +189,17 @@ def _show(screen: Screen, values: dict, errors: dict | None = None, status: int 
     errors = errors or {}
     words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
+    fresh = screen.capture is None
     return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
                             values=values, errors=errors, vocabulary=words, existing=existing,
                             conflict=conflict, earlier=earlier,
                             practice_open=bool(errors.keys() & {"move", "slip"}
                                                or values["marks"] & practice),
-                            today=local_now().date())
+                            today=local_now().date(), live=screen.live_signs(values["held_on"]),
+                            picks=aids.next_step_picks(screen.client, current_user) if fresh
+                            else [],
+                            last_ratings=aids.last_ratings(screen.client, current_user) if fresh
+                            else None)
 
 
 def _read_only(capture: Capture, client: Client, status: int):

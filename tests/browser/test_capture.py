@@ -2,6 +2,7 @@
 unsent capture survives a reload or a sign-in in between."""
 
 import re
+from datetime import timedelta
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -12,31 +13,110 @@ from tests.support.screens import (
     captures_with_key,
     chip,
     form_key,
+    live_sign,
     outbox_names,
     rating,
     settled,
 )
 
 
-def test_a_typical_capture_takes_eight_taps_from_home_to_saved(page, live_app):
+def test_a_typical_capture_takes_at_most_eight_actions_from_home_to_saved(page, live_app):
+    """Held, three readiness markers, three ratings (two as last time, one moved), a typed next
+    step: eight actions, each a tap or one typed field (issue 12, capture cost)."""
     sign_in(page, "worker1")
-    tap = Taps()
-    tap(page.get_by_role("link", name="Capture K-102", exact=True))
+    act = Taps()
+    act(page.get_by_role("link", name="Capture K-102", exact=True))
     page.wait_for_selector("#capture-form")
     assert page.get_by_role("radio", name="Held").is_checked()
     key = form_key(page)
     for label in ("Relaxed, enjoys talking", "More change talk", "Talks about life after"):
-        tap(chip(page, label))
-    for legend in ("Goals", "Tasks", "Bond"):
-        tap(rating(page, legend, 4))
-    tap(page.get_by_role("button", name="Save"))
+        act(chip(page, label))
+    act(page.get_by_role("button", name=re.compile(r"^As last time .*goals 5, tasks 4, bond 3")))
+    act(rating(page, "Bond", 4))
+    act.type(page.get_by_label("Next step"), "Visit the housing office together")
+    act(page.get_by_role("button", name="Save"))
     page.get_by_text("Capture saved.").wait_for()
-    assert tap.count == 8
+    assert act.count == 8
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     [capture] = captures_with_key(live_app, key)
     assert capture.marks == ["relaxed", "change_talk_up", "life_after_release"]
-    assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (4, 4, 4)
+    assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (5, 4, 4)
+    assert capture.next_step == "Visit the housing office together"
     assert capture.attendance == "held" and capture.held_on == team_today()
+
+
+def test_a_recent_next_step_is_one_tap(page):
+    sign_in(page, "worker2")
+    page.get_by_role("link", name="Capture K-102", exact=True).click()
+    page.wait_for_selector("#capture-form")
+    page.get_by_role("button", name="Talk through the housing application").click()
+    assert page.get_by_label("Next step").input_value() == "Talk through the housing application"
+
+
+def test_a_no_show_hides_what_cannot_apply_and_a_switch_back_keeps_the_ticks(page, live_app):
+    sign_in(page, "worker1")
+    page.get_by_role("link", name="Capture K-101", exact=True).click()
+    page.wait_for_selector("#capture-form")
+    key = form_key(page)
+    chip(page, "Fewer lies").click()
+    rating(page, "Goals", 2).click()
+    page.locator("label.segment", has_text="No-show").click()
+    assert page.locator("#took-place").is_hidden()
+    assert page.locator("#not-held-note").is_visible()
+    page.locator("label.segment", has_text=re.compile("^Held$")).click()
+    assert page.get_by_role("checkbox", name="Fewer lies").is_checked()
+    assert rating(page, "Goals", 2).locator("input").is_checked()
+    page.locator("label.segment", has_text="No-show").click()
+    page.locator("#held_on").fill((team_today() - timedelta(days=400)).isoformat())
+    page.get_by_label("Minutes").fill("0")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Capture saved.").wait_for()
+    [capture] = captures_with_key(live_app, key)
+    assert capture.attendance == "no_show" and capture.marks == []
+    assert (capture.rating_goals, capture.rating_tasks, capture.rating_bond) == (None,) * 3
+
+
+def test_a_chosen_chip_or_segment_shows_a_tick_not_only_a_fill(page):
+    sign_in(page, "worker2")
+    page.get_by_role("link", name="Capture K-102", exact=True).click()
+    page.wait_for_selector("#capture-form")
+    before = "(el) => getComputedStyle(el, '::before').content"
+    relaxed = chip(page, "Relaxed, enjoys talking")
+    assert relaxed.evaluate(before) == "none"
+    relaxed.click()
+    assert "\u2713" in relaxed.evaluate(before)
+    assert "\u2713" in page.locator("label.segment", has_text=re.compile("^Held$")).evaluate(before)
+    assert rating(page, "Tasks", 3).evaluate(before) == "none"
+
+
+def test_errors_are_summarised_with_links_full_width_and_clear_once_fixed(page):
+    sign_in(page, "worker1")
+    page.get_by_role("link", name="Capture K-103", exact=True).click()
+    page.wait_for_selector("#capture-form")
+    page.locator("#held_on").fill((team_today() - timedelta(days=1)).isoformat())
+    page.evaluate("document.getElementById('capture-form').noValidate = true")
+    page.get_by_label("Minutes").fill("900")
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    links = summary.get_by_role("link")
+    assert links.all_inner_texts() == [
+        "Give the length in minutes, 0 to 600.",
+        "Say whether this warning sign is still there or gone.",
+        "Say whether this warning sign is still there or gone.",
+    ]
+    form_width = page.locator("#capture-form").bounding_box()["width"]
+    message = page.locator("#length_minutes-error")
+    assert message.bounding_box()["width"] >= 0.95 * form_width
+    assert message.bounding_box()["height"] < 60  # one or two lines, not a word per line
+    links.first.click()
+    assert page.evaluate("document.activeElement.id") == "length_minutes"
+    page.get_by_label("Minutes").fill("60")
+    assert message.count() == 0 and links.count() == 2
+    for sign in ("Distrust or paranoia", "Hostility or fury"):
+        live_sign(page, sign, "Gone").click()
+    assert summary.count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_double_tap_on_save_stores_one_capture(page, live_app):
@@ -61,6 +141,8 @@ def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, l
         page.wait_for_selector("#capture-form")
         key = form_key(page)
         chip(page, "Distrust or paranoia").click()
+        for sign in ("Distrust or paranoia", "Hostility or fury"):  # live since 27 Nov
+            live_sign(page, sign, "Still there").click()
         page.get_by_role("button", name="Save").dblclick()
         page.wait_for_url(re.compile(r"/clients/\d+$"))
         page.wait_for_timeout(300)

@@ -19,6 +19,11 @@ class Taps:
         self.count += 1
         locator.click()
 
+    def type(self, locator, text):
+        """One typed field is one action (the tap into it included)."""
+        self.count += 1
+        locator.fill(text)
+
 
 def chip(page, label):
     """A marker chip on the capture screen, by its label."""
@@ -29,6 +34,12 @@ def rating(page, legend, value):
     """One of the 1-5 segments of a rating group (Goals, Tasks, Bond)."""
     group = page.get_by_role("group", name=re.compile(f"^{legend}"))
     return group.locator("label.segment", has_text=re.compile(f"^{value}$"))
+
+
+def live_sign(page, label, answer):
+    """The "Still there" or "Gone" segment of a warning sign still live, on the capture screen."""
+    group = page.locator("#live-signs fieldset", has_text=label)
+    return group.locator("label.segment", has_text=answer)
 
 
 def form_key(page):
