@@ -80,4 +80,4 @@ def last_ratings(client, user) -> LastRatings | None:
         return None
     held_on, *values = row
     names = ("rating_goals", "rating_tasks", "rating_bond")
-    return LastRatings(held_on, {name: str(value) for name, value in zip(names, values, strict=True)})
+    return LastRatings(held_on, dict(zip(names, map(str, values), strict=True)))

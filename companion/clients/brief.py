@@ -121,17 +121,29 @@ def _written_at(capture: Capture) -> datetime:
     return max(capture.recorded_at, capture.updated_at or capture.recorded_at)
 
 
-def open_warnings(merged, suggestion, flags) -> list[str]:
-    """Warning signs still live (whatever order the meetings were captured in), a crisis
-    suggestion not dismissed, and rating drops."""
+class Alert(str):
+    """One line of the brief, with its alarm level (issue 12, alarm fatigue): loud for warning
+    signs still live and a crisis suggestion, quiet for a dip in a rating."""
+
+    loud: bool
+
+    def __new__(cls, text: str, loud: bool = True):
+        alert = super().__new__(cls, text)
+        alert.loud = loud
+        return alert
+
+
+def open_warnings(merged, suggestion, flags) -> list[Alert]:
+    """Warning signs still live (whatever order the meetings were captured in) and a crisis
+    suggestion not dismissed, loud; then rating drops, quiet."""
     labels = content.current().vocabulary.by_id
     warnings = []
     for meeting in suggestions.live_warnings(merged):
         signs = ", ".join(labels[w].label if w in labels else w for w in sorted(meeting.warnings))
-        warnings.append(f"{signs} (meeting on {meeting.held_on.day} {meeting.held_on:%b})")
+        warnings.append(Alert(f"{signs} (meeting on {meeting.held_on.day} {meeting.held_on:%b})"))
     if suggestion and suggestion.kind == "crisis":
-        warnings.append("Crisis card suggested: " + "; ".join(suggestion.reasons))
-    warnings += [flag[0].upper() + flag[1:] for flag in flags]
+        warnings.append(Alert("Crisis card suggested: " + "; ".join(suggestion.reasons)))
+    warnings += [Alert(flag[0].upper() + flag[1:], loud=False) for flag in flags]
     return warnings
 
 
