@@ -51,9 +51,14 @@ def configure(app: Flask, test_config: dict | None) -> None:
 def register_content(app: Flask) -> None:
     """Prompt cards, markers and debrief prompts, read and checked once; a ContentError or
     PromptError stops start-up."""
-    from companion.content import load_content
+    from companion.content import CONTENT_DIR, load_content
+    from companion.content.languages import load_languages
+    from companion.i18n import LANGUAGES
 
-    app.extensions["content"] = load_content(Path(app.instance_path) / "content")
+    extra = Path(app.instance_path) / "content"
+    app.extensions["content"] = load_content(extra)
+    app.extensions["content_languages"] = load_languages(
+        app.extensions["content"], LANGUAGES, extra, CONTENT_DIR)
 
 
 def register_extensions(app: Flask) -> None:

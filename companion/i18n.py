@@ -2,7 +2,7 @@
 times through Babel in the team's time zone."""
 
 from flask import Flask, current_app, has_request_context, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,16 +12,11 @@ from companion import access, audit
 from companion.auth.account import bp as account_bp
 from companion.extensions import db
 from companion.rendering import see_other
+from companion.timewords import FORMATS, when
+
+__all__ = ["FORMATS", "LANGUAGES", "when"]
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}  # each with a catalogue in translations/
-FORMATS = {  # CLDR patterns; Babel words them per language
-    "day": "EEE d MMM",
-    "date": "d MMM yyyy",
-    "short": "d MMM",
-    "month": "MMMM yyyy",
-    "time": "HH:mm",
-    "moment": "d MMM HH:mm",
-}
 
 
 def select_locale() -> str:
@@ -39,21 +34,9 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
-def when(value, style: str = "date") -> str:
-    """A date, a time or a stored (naive UTC) moment in words of the user's language; a
-    moment is shown on the team's clock."""
-    if value is None:
-        return ""
-    pattern = FORMATS[style]
-    if style == "time" and not hasattr(value, "date"):
-        return format_time(value, pattern)
-    if hasattr(value, "hour") and hasattr(value, "date"):
-        return format_datetime(value, pattern)
-    return format_date(value, pattern)
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
+    app.jinja_env.globals["when"] = when
     app.jinja_env.globals.update(languages=LANGUAGES, current_locale=get_locale,
                                  language_form=lambda: LanguageForm(
                                      formdata=None, language=current_user.language or ""))

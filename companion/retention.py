@@ -28,7 +28,7 @@ def _keep_aggregates(old_meetings) -> None:
                 Meeting.id.in_(old_meetings)))
     }
     for team_id, month in sorted(team_months):
-        key = month.strftime("%Y-%m")
+        key = month.isoformat()[:7]  # "YYYY-MM"
         stored = db.session.scalar(select(MonthlyAggregate).where(
             MonthlyAggregate.team_id == team_id, MonthlyAggregate.month == key))
         if stored is None:

@@ -3,13 +3,13 @@
 from datetime import date
 from functools import partial
 
-from flask import Flask, current_app
-from flask_babel import format_date, ngettext
+from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from companion import agreement, vocabulary
+from companion import agreement, content, vocabulary
 from companion.clock import local_now, to_local
+from companion.timewords import when
 
 MARKER_GROUP_TITLES = {
     "readiness": _l("Readiness markers"),
@@ -22,7 +22,7 @@ MARKER_GROUP_TITLES = {
 def marker_groups(marks) -> list[tuple[str, list[str]]]:
     """Ticked marker labels by table (readiness, warning, move, slip), tables with none left
     out; ids no longer in the vocabulary are skipped."""
-    by_id = current_app.extensions["content"].vocabulary.by_id
+    by_id = content.current().vocabulary.by_id
     groups = []
     for category, title in MARKER_GROUP_TITLES.items():
         labels = [by_id[m].label for m in marks if m in by_id and by_id[m].category == category]
@@ -49,7 +49,7 @@ def meeting_ago(day) -> str:
 def month_name(key: str) -> str:
     """"2027-03" as "March 2027" (in the user's language); anything else as it is."""
     try:
-        return format_date(date(int(key[:4]), int(key[5:7]), 1), "MMMM yyyy")
+        return when(date(int(key[:4]), int(key[5:7]), 1), "month")
     except (TypeError, ValueError):
         return key
 

@@ -510,4 +510,4 @@ def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, w
         db.session.commit()
     auth.sign_in("w1")
     page = page_of(client, world)
-    assert "01 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page
+    assert "1 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page

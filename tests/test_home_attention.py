@@ -101,7 +101,7 @@ def test_an_uncaptured_meeting_shows_only_after_24_hours(app, client, auth, worl
     auth.login("lead")
     section = _attention(client.get("/").get_data(as_text=True))
     cards = [c for c in _card(section, "A-2") if "has not captured" in c]
-    assert len(cards) == 1 and _days_ago(3).strftime("%d %b") in cards[0]
+    assert len(cards) == 1 and f"{_days_ago(3):%-d %b}" in cards[0]
 
 
 def test_a_quiet_team_is_told_nothing_needs_attention(app, client, auth, world):

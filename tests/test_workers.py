@@ -29,7 +29,7 @@ def test_lead_opens_a_worker_page_from_home_and_reaches_the_workers_clients(
     assert f'href="/clients/{world.clients["shared"]}"' in page and "A-2" not in page
     timeliness = page[page.index('id="timeliness"'):page.index('id="open-debriefs"')]
     assert "not captured after 24 hours" in timeliness
-    assert (team_today() - timedelta(days=3)).strftime("%d %b") in timeliness
+    assert f"{team_today() - timedelta(days=3):%-d %b}" in timeliness
     assert "Median delay" in timeliness
     debriefs = page[page.index('id="open-debriefs"'):page.index('id="worker-pairs"')]
     assert f'href="/meetings/{both}/debrief"' in debriefs and "w2 captured the meeting" in debriefs

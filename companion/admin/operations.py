@@ -3,6 +3,7 @@
 import re
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from companion import audit
@@ -22,9 +23,9 @@ class AdminError(ValueError):
 def create_team(name: str) -> Team:
     name = name.strip()
     if not name or len(name) > 80:
-        raise AdminError("A team name is 1 to 80 characters.")
+        raise AdminError(_l("A team name is 1 to 80 characters."))
     if db.session.scalar(select(Team).where(Team.name == name)):
-        raise AdminError(f"There is already a team called {name}.")
+        raise AdminError(_l("There is already a team called %(name)s.", name=name))
     team = Team(name=name)
     db.session.add(team)
     db.session.flush()
@@ -37,17 +38,16 @@ def create_user(username: str, password: str | None, role: str, team: Team | Non
     no one can sign in to until its invitation is completed (`members.operations`)."""
     if not USERNAME.match(username):
         raise AdminError(
-            "A username is 2-64 lowercase letters, digits, dots, dashes or underscores."
-        )
+            _l("A username is 2-64 lowercase letters, digits, dots, dashes or underscores."))
     if role not in ROLES:
-        raise AdminError(f"Unknown role {role!r}.")
+        raise AdminError(_l("Unknown role %(role)s.", role=repr(role)))
     if role != "admin" and team is None:
-        raise AdminError("Workers and leads belong to a team.")
+        raise AdminError(_l("Workers and leads belong to a team."))
     problem = password_problem(password, username) if password is not None else None
     if problem:
         raise AdminError(problem)
     if db.session.scalar(select(User).where(User.username == username)):
-        raise AdminError(f"The username {username} is taken.")
+        raise AdminError(_l("The username %(username)s is taken.", username=username))
     secret = password if password is not None else secrets.token_urlsafe(32)
     user = User(username=username, password_hash=hash_secret(secret), role=role, team=team,
                 set_up_at=utcnow() if password is not None else None)
@@ -60,9 +60,10 @@ def create_user(username: str, password: str | None, role: str, team: Team | Non
 def create_client(code: str, team: Team) -> Client:
     code = code.strip().upper()
     if not CLIENT_CODE.match(code):
-        raise AdminError("A client code is 2-32 capital letters, digits or dashes; never a name.")
+        raise AdminError(
+            _l("A client code is 2-32 capital letters, digits or dashes; never a name."))
     if db.session.scalar(select(Client).where(Client.team_id == team.id, Client.code == code)):
-        raise AdminError(f"{team.name} already has a client {code}.")
+        raise AdminError(_l("%(team)s already has a client %(code)s.", team=team.name, code=code))
     client = Client(code=code, team=team)
     db.session.add(client)
     db.session.flush()
@@ -72,9 +73,9 @@ def create_client(code: str, team: Team) -> Client:
 
 def assign(client: Client, user: User, role: str = "lead_worker") -> Assignment:
     if role not in ASSIGNMENT_ROLES:
-        raise AdminError(f"Unknown assignment role {role!r}.")
+        raise AdminError(_l("Unknown assignment role %(role)s.", role=repr(role)))
     if user.role != "worker" or user.team_id != client.team_id:
-        raise AdminError("Only a worker of the client's own team can be assigned.")
+        raise AdminError(_l("Only a worker of the client's own team can be assigned."))
     existing = db.session.scalar(
         select(Assignment).where(Assignment.client_id == client.id, Assignment.user_id == user.id)
     )
@@ -90,9 +91,9 @@ def assign(client: Client, user: User, role: str = "lead_worker") -> Assignment:
 
 def pair_workers(first: User, second: User) -> Pair:
     if first.id == second.id:
-        raise AdminError("A pair is two different workers.")
+        raise AdminError(_l("A pair is two different workers."))
     if first.role != "worker" or second.role != "worker" or first.team_id != second.team_id:
-        raise AdminError("A pair is two workers of the same team.")
+        raise AdminError(_l("A pair is two workers of the same team."))
     existing = db.session.scalar(Pair.of(first.id, second.id))
     if existing:
         return existing

@@ -11,6 +11,7 @@ from companion.audit import trail
 from companion.audit.filters import Filters
 from companion.clock import team_zone
 from companion.extensions import db
+from companion.timewords import when
 
 CHUNK = 500
 MAX_ROWS = 50_000
@@ -35,7 +36,7 @@ def header() -> list[str]:
 
 def row(line: trail.Line) -> list[str]:
     entry = line.entry
-    return [cell(value) for value in (line.local.strftime("%Y-%m-%d %H:%M"), entry.username,
+    return [cell(value) for value in (when(line.local, "iso", local=True), entry.username,
                                       entry.role, line.sentence, entry.action, entry.subject,
                                       entry.request_id)]
 

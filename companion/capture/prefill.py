@@ -35,7 +35,7 @@ def for_new(client_id: int, zone: ZoneInfo, co_worker_id: int | None,
         "client_id": str(client_id),
         "attendance": "held",
         "held_on": wall.date().isoformat(),
-        "starts_at": start.strftime("%H:%M"),
+        "starts_at": start.time().isoformat("minutes"),
         "length_minutes": str(length),
         "co_worker_id": str(co_worker_id or ""),
     }
@@ -56,7 +56,7 @@ def for_meeting(meeting: Meeting, co_worker_id: int | None, viewer_id: int | Non
     if recorded_by_another(meeting, viewer_id):
         return values
     return values | {"attendance": meeting.attendance,
-                     "starts_at": meeting.starts_at.strftime("%H:%M"),
+                     "starts_at": meeting.starts_at.isoformat("minutes"),
                      "length_minutes": str(meeting.length_minutes)}
 
 
@@ -73,7 +73,7 @@ def for_capture(capture: Capture) -> dict:
         "meeting_id": str(capture.meeting_id),
         "attendance": capture.attendance,
         "held_on": capture.held_on.isoformat(),
-        "starts_at": capture.starts_at.strftime("%H:%M"),
+        "starts_at": capture.starts_at.isoformat("minutes"),
         "length_minutes": str(capture.length_minutes),
         "marks": set(capture.marks),
         "next_step": capture.next_step or "",

@@ -19,6 +19,7 @@ from companion.content import Vocabulary
 from companion.extensions import db
 from companion.models import Capture, Client, Meeting, User
 from companion.rendering import page_or_fragment, render_fragment, see_other, wants_fragment
+from companion.timewords import when
 
 bp = Blueprint("capture", __name__)
 
@@ -160,7 +161,7 @@ def _answer_saved(capture: Capture, message: str):
     zone = team_zone()
     receipt = {"X-Capture-Receipt": receipts.receipt(capture, zone)}
     received = _("Received %(time)s, ref %(ref)s", ref=receipts.ref(capture.idempotency_key),
-                 time=receipts.received_at(capture, zone).strftime("%H:%M"))
+                 time=when(receipts.received_at(capture, zone), "time"))
     if wants_fragment():
         response = render_fragment("capture/_saved.html", capture=capture, message=message,
                                    received=received, client=capture.meeting.client)

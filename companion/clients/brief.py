@@ -4,6 +4,7 @@ phase suggestion, from the captures the viewer may see."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +14,7 @@ from companion.clients.seen import seen_captures, visible
 from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.models import Capture, Debrief, Meeting, PhaseChange, SuggestionDecision
+from companion.timewords import when
 from companion.vocabulary import PARTS
 
 CRISIS_TOPICS = (("drop-out", "Drop-out"), ("hostility", "Hostility or fury"),
@@ -140,10 +142,12 @@ def open_warnings(merged, suggestion, flags) -> list[Alert]:
     warnings = []
     for meeting in suggestions.live_warnings(merged):
         signs = ", ".join(labels[w].label if w in labels else w for w in sorted(meeting.warnings))
-        warnings.append(Alert(f"{signs} (meeting on {meeting.held_on.day} {meeting.held_on:%b})"))
+        warnings.append(Alert(_("%(signs)s (meeting on %(day)s)", signs=signs,
+                                day=when(meeting.held_on, "short"))))
     if suggestion and suggestion.kind == "crisis":
-        warnings.append(Alert("Crisis card suggested: " + "; ".join(suggestion.reasons)))
-    warnings += [Alert(flag[0].upper() + flag[1:], loud=False) for flag in flags]
+        warnings.append(Alert(_("Crisis card suggested: %(reasons)s",
+                                reasons="; ".join(str(r) for r in suggestion.reasons))))
+    warnings += [Alert(str(flag), loud=False) for flag in flags]
     return warnings
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from werkzeug.exceptions import Gone
 
 from companion import audit, vocabulary
-from companion.clock import to_local
 from companion.extensions import db
 from companion.models import Assignment, Client, Handover, User, utcnow
 from companion.models.base import CLOSE_REASONS
+from companion.timewords import when
 
 CLOSE_LABELS = vocabulary.CLOSE_REASONS
 
@@ -103,7 +103,7 @@ def refusal(client_id: int, user: User) -> str | None:
         return None
     return _("This client was handed over to another worker on %(on)s, so it is no longer "
              "yours to see and nothing more can be saved for it. Ask your lead.",
-             on=f"{to_local(handover.created_at):%d %b %H:%M}")
+             on=when(handover.created_at, "moment"))
 
 
 def close_label(reason: str | None) -> str:

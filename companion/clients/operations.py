@@ -1,6 +1,9 @@
 """Changing a client: phase (by hand or from a suggestion). Milestones, reviews and ratings:
 `companion.clients.progress`."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from companion import audit
 from companion.extensions import db
 from companion.models import PhaseChange, SuggestionDecision
@@ -18,11 +21,11 @@ def change_phase(client, to_phase: str, reason: str, user) -> PhaseChange:
     """Move the client to another phase and keep the move in the phase history."""
     reason = " ".join(reason.split())
     if to_phase not in PHASES:
-        raise ClientError("Choose one of the phases.")
+        raise ClientError(_l("Choose one of the phases."))
     if to_phase == client.phase:
-        raise ClientError("The client is already in that phase.")
+        raise ClientError(_l("The client is already in that phase."))
     if not reason:
-        raise ClientError("Say why the phase changes.")
+        raise ClientError(_l("Say why the phase changes."))
     change = PhaseChange(client_id=client.id, from_phase=client.phase, to_phase=to_phase,
                          changed_by_id=user.id, reason=reason[:MAX_REASON])
     client.phase = to_phase
@@ -34,9 +37,10 @@ def change_phase(client, to_phase: str, reason: str, user) -> PhaseChange:
 def decide(client, suggestion: Suggestion, decision: str, user) -> SuggestionDecision:
     """Confirm (the phase changes, with the reasons as why) or dismiss a suggestion."""
     if not suggestion.actionable:
-        raise ClientError("There is nothing to confirm or dismiss.")
+        raise ClientError(_l("There is nothing to confirm or dismiss."))
     if decision == "confirmed":
-        change_phase(client, suggestion.to_phase, "Suggested: " + "; ".join(suggestion.reasons),
+        reasons = "; ".join(str(r) for r in suggestion.reasons)
+        change_phase(client, suggestion.to_phase, _("Suggested: %(reasons)s", reasons=reasons),
                      user)
     else:
         audit.record("suggestion.dismissed", f"client:{client.id}")

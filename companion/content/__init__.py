@@ -5,6 +5,7 @@ the rest of the app reaches them.
 """
 
 from flask import current_app
+from flask_babel import get_locale
 
 from companion.content.debrief_prompts import PROMPT_KEYS, PromptError, load_prompts
 from companion.content.entries import Card, Content, Marker, Prompt, Vocabulary
@@ -25,5 +26,7 @@ __all__ = [
 
 
 def current() -> Content:
-    """The app's content, loaded by the factory (`register_content`)."""
-    return current_app.extensions["content"]
+    """The app's content in the reader's language, loaded by the factory
+    (`register_content`)."""
+    languages = current_app.extensions.get("content_languages", {})
+    return languages.get(str(get_locale() or "en"), current_app.extensions["content"])

@@ -23,6 +23,7 @@ from companion.models import (
     User,
     utcnow,
 )
+from companion.templating import month_name
 from companion.vocabulary import TOOK_PLACE
 
 CAPTURE_DUE = timedelta(hours=24)
@@ -177,12 +178,12 @@ def _decisions(team_id: int) -> list[SuggestionDecision]:
 
 def _milestones_due(team_id: int, clients: dict[int, Client], today: date) -> list[Item]:
     """Open milestones whose target month has ended."""
-    this_month = today.strftime("%Y-%m")
+    this_month = today.isoformat()[:7]  # the "YYYY-MM" key
     rows = db.session.scalars(
         select(Milestone).join(Client, Client.id == Milestone.client_id)
         .where(Client.team_id == team_id, Milestone.status == "open",
                and_(Milestone.target_month.is_not(None), Milestone.target_month < this_month))
         .order_by(Milestone.target_month, Milestone.id)
     ).all()
-    return [Item("milestone", clients[m.client_id], detail=f"{m.title} ({m.target_month})")
-            for m in rows]
+    return [Item("milestone", clients[m.client_id],
+                 detail=f"{m.title} ({month_name(m.target_month)})") for m in rows]

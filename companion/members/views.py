@@ -42,7 +42,7 @@ def _try_invitation(form):
         return None, _accept_page(form, 503, _("Not available right now. Please try shortly."))
     except AdminError as error:
         db.session.rollback()
-        form.password.errors = [_(str(error))]
+        form.password.errors = [str(error)]
         return None, _accept_page(form, 400)
     if user is None:
         audit.record("invitation.failed", "")

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 
 from companion.clock import next_month, previous_month
 
@@ -21,12 +22,13 @@ def parse_month(text: str) -> date:
     """The first day of the month `text` names (`2026-10`), or MonthError."""
     match = MONTH.fullmatch(text or "")
     if match is None:
-        raise MonthError("Give the month as YYYY-MM, for example 2026-10.")
+        raise MonthError(_l("Give the month as YYYY-MM, for example 2026-10."))
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
-        raise MonthError("The month must be between 01 and 12.")
+        raise MonthError(_l("The month must be between 01 and 12."))
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise MonthError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise MonthError(_l("The year must be between %(first)d and %(last)d.", first=FIRST_YEAR,
+                            last=LAST_YEAR))
     return date(year, month, 1)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from companion.suggestions.observations import MeetingSeen, Suggestion, live_warnings
+from companion.suggestions.reasons import Reason, reason
 
 # What counts as which sign (marker ids from companion/content/markers.toml)
 CHANGE_TALK = frozenset({"change_talk_up", "sustain_talk_down"})
@@ -17,7 +18,8 @@ NO_SHOWS_IN_A_ROW = 2  # this many no-shows in a row suggest the crisis card
 CALM_MEETINGS_NEEDED = 2  # meetings in a row, held and without warning signs, to leave crisis
 
 class Words:
-    """Dates, counts and marker names as short English phrases."""
+    """Marker names (the caller's labels) and reasons as message keys for the day the rules
+    run; the reasons are worded when shown."""
 
     def __init__(self, today: date, labels: Mapping[str, str]):
         self.today = today
@@ -26,27 +28,26 @@ class Words:
     def marker(self, marker_id: str) -> str:
         return self.labels.get(marker_id, marker_id.replace("_", " "))
 
-    def day(self, when: date) -> str:
-        text = f"{when.day} {when:%b}"
-        return text if when.year == self.today.year else f"{text} {when.year}"
-
-    def days(self, meetings: Sequence[MeetingSeen]) -> str:
-        return " and ".join(self.day(m.held_on) for m in sorted(meetings, key=lambda m: m.held_on))
-
     def warnings(self, meeting: MeetingSeen) -> str:
         return ", ".join(self.marker(w) for w in sorted(meeting.warnings))
 
+    def __call__(self, key: str, **params) -> Reason:
+        return reason(key, self.today.year, **params)
 
-def _stay(*reasons: str) -> Suggestion:
+    @staticmethod
+    def days(meetings: Sequence[MeetingSeen]) -> tuple[date, ...]:
+        return tuple(sorted(m.held_on for m in meetings))
+
+
+def _stay(*reasons: Reason) -> Suggestion:
     return Suggestion("stay", None, tuple(reasons))
 
 
 def _from_before_first_meeting(meetings: list[MeetingSeen], say: Words) -> Suggestion:
     held = [m for m in meetings if m.attended]
     if not held:
-        return _stay("no meeting held yet")
-    first = say.day(held[-1].held_on)
-    return Suggestion("move", "first_meetings", (f"first meeting held on {first}",))
+        return _stay(say("none_held"))
+    return Suggestion("move", "first_meetings", (say("first_held", day=held[-1].held_on),))
 
 
 def _from_first_meetings(meetings: list[MeetingSeen], say: Words) -> Suggestion:
@@ -54,21 +55,21 @@ def _from_first_meetings(meetings: list[MeetingSeen], say: Words) -> Suggestion:
 
 
 def _from_change_work(meetings: list[MeetingSeen], say: Words) -> Suggestion:
-    return crisis_signs(meetings, say) or _stay("no crisis signs in the latest meetings")
+    return crisis_signs(meetings, say) or _stay(say("no_crisis_signs"))
 
 
 def crisis_signs(meetings: list[MeetingSeen], say: Words) -> Suggestion | None:
     """Hostility or talk of quitting still live (no meeting held after it was captured after
     it), or no-shows in a row (meeting order)."""
     reasons = [
-        f"{say.marker(w)} in the meeting on {say.day(meeting.held_on)}"
+        say("crisis_sign", sign=say.marker(w), day=meeting.held_on)
         for meeting in live_warnings(meetings)
         for w in CRISIS_WARNINGS
         if w in meeting.marks
     ]
     run = [m for m in meetings if m.attendance != "cancelled"][:NO_SHOWS_IN_A_ROW]
     if len(run) == NO_SHOWS_IN_A_ROW and all(m.attendance == "no_show" for m in run):
-        reasons.append(f"{len(run)} no-shows in a row ({say.days(run)})")
+        reasons.append(say("no_shows", num=len(run), days=say.days(run)))
     return Suggestion("crisis", "crisis", tuple(reasons)) if reasons else None
 
 
@@ -79,46 +80,39 @@ def _readiness(meetings: list[MeetingSeen], say: Words) -> Suggestion:
     window = [m for m in since if m.attended][:READY_WINDOW]
     if not window and last_warning:
         return _stay(
-            f"warning signs on {say.day(last_warning.held_on)}: {say.warnings(last_warning)}",
-            "readiness is counted again from the next meeting held",
+            say("warned", day=last_warning.held_on, signs=say.warnings(last_warning)),
+            say("count_again"),
         )
     if not window:
-        return _stay("no meeting held yet")
-    if last_warning:
-        calm = f"no warning signs since {say.day(last_warning.held_on)}"
-    else:
-        calm = "no warning signs so far"
+        return _stay(say("none_held"))
+    calm = say("calm_since", day=last_warning.held_on) if last_warning else say("calm_so_far")
     talk = sum(1 for m in window if m.marks & CHANGE_TALK)
     life = sum(1 for m in window if m.marks & LIFE_AFTER_RELEASE)
-    of = f"of the last {len(window)} meetings" if len(window) > 1 else "of the one meeting since"
-    reasons = [
-        f"change talk in {talk} {of}",
-        f"talk about life after release in {life} {of}",
-        calm,
-    ]
     if talk >= CHANGE_TALK_NEEDED and life >= LIFE_AFTER_RELEASE_NEEDED:
-        return Suggestion("move", "change_work", tuple(reasons))
-    reasons[0] += f" ({CHANGE_TALK_NEEDED} needed)"
-    reasons[1] += f" ({LIFE_AFTER_RELEASE_NEEDED} needed)"
-    return _stay(*reasons)
+        return Suggestion("move", "change_work", (
+            say("change_talk", talk=talk, num=len(window)),
+            say("life_talk", life=life, num=len(window)), calm))
+    return _stay(say("change_talk", talk=talk, num=len(window), needed=CHANGE_TALK_NEEDED),
+                 say("life_talk", life=life, num=len(window), needed=LIFE_AFTER_RELEASE_NEEDED),
+                 calm)
 
 
 def from_crisis(meetings: list[MeetingSeen], before: str | None, say: Words) -> Suggestion:
     """Back to the phase before the crisis after enough calm meetings in a row."""
     run = [m for m in meetings if m.attendance != "cancelled"][:CALM_MEETINGS_NEEDED]
     if len(run) < CALM_MEETINGS_NEEDED:
-        return _stay(f"{len(run)} of {CALM_MEETINGS_NEEDED} calm meetings since the crisis began")
+        return _stay(say("calm_count", calm=len(run), num=CALM_MEETINGS_NEEDED))
     troubled = [m for m in run if not m.attended or m.warnings]
     if troubled:
         latest = troubled[0]
         if not latest.attended:
-            return _stay(f"no-show on {say.day(latest.held_on)}")
-        return _stay(f"warning signs on {say.day(latest.held_on)}: {say.warnings(latest)}")
+            return _stay(say("no_show_on", day=latest.held_on))
+        return _stay(say("warned", day=latest.held_on, signs=say.warnings(latest)))
     target = before if before in ("first_meetings", "change_work") else "first_meetings"
     return Suggestion(
         "back",
         target,
-        (f"{len(run)} calm meetings in a row ({say.days(run)}): held, no warning signs",),
+        (say("calm_run", num=len(run), days=say.days(run)),),
     )
 
 

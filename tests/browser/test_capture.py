@@ -161,7 +161,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     page.get_by_role("link", name="Back to K-106").click()
     [capture] = captures_with_key(live_app, key)
     page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
-    assert team_today().strftime("%d %b") in page.locator("#timeline").inner_text()
+    assert f"{team_today():%-d %b}" in page.locator("#timeline").inner_text()
 
 
 def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):
