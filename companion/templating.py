@@ -6,6 +6,7 @@ from functools import partial
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from companion import agreement, content, vocabulary
 from companion.clock import local_now, to_local
