@@ -3,12 +3,12 @@ on SQLite and PostgreSQL (the times are in bench/pages.py; tests do not assert t
 
 from datetime import time, timedelta
 
-from flask import g
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from companion.extensions import db
 from companion.models import Capture, Meeting, MeetingWorker
 from tests.support import team_today
+from tests.support.statements import statements
 
 PAGES = ("home", "client page", "card", "capture form", "capture POST")
 
@@ -35,23 +35,6 @@ def _grow(world, first: int, last: int) -> None:
     db.session.commit()
 
 
-def _statements(app, client, call) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    g.pop("_login_user", None)  # pytest-flask keeps one app context (g, session) across requests
-    db.session.remove()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code in (200, 303), response.status_code
-    return len(statements)
 
 
 def _counts(app, client, world, round_: int) -> dict[str, int]:
@@ -70,7 +53,7 @@ def _counts(app, client, world, round_: int) -> dict[str, int]:
         "capture form": lambda: client.get(f"/clients/{shared}/capture"),
         "capture POST": lambda: client.post(f"/clients/{shared}/capture", data=form),
     }
-    return {name: _statements(app, client, calls[name]) for name in PAGES}
+    return {name: statements(app, calls[name]) for name in PAGES}
 
 
 def test_each_page_runs_as_many_statements_with_10000_captures_as_with_100(

@@ -17,6 +17,13 @@ def _refused(client, message: str, status: int = 409, **forms):
     return render_page(client, status=status, lifecycle_error=message, **forms)
 
 
+def _done(client, message: str):
+    """Commit the change and go back to the client page, which says what happened."""
+    db.session.commit()
+    flash(message)
+    return see_other(url_for("clients.show", client_id=client.id))
+
+
 @bp.post("/<int:client_id>/hand-over")
 @access.allow("lead")
 def hand_over(client_id: int):
@@ -32,9 +39,7 @@ def hand_over(client_id: int):
         handover.hand_over(client, form.version.data, current_user, *users)
     except lifecycle.ClientStateError as error:
         return _refused(client, str(error), handover_form=form)
-    db.session.commit()
-    flash(_("Hand-over saved; the change took effect at once."))
-    return see_other(url_for("clients.show", client_id=client.id))
+    return _done(client, _("Hand-over saved; the change took effect at once."))
 
 
 @bp.post("/<int:client_id>/close")
@@ -49,9 +54,7 @@ def close(client_id: int):
                         current_user)
     except lifecycle.ClientStateError as error:
         return _refused(client, str(error), close_form=form)
-    db.session.commit()
-    flash(_("Case closed. It can be reopened from this page."))
-    return see_other(url_for("clients.show", client_id=client.id))
+    return _done(client, _("Case closed. It can be reopened from this page."))
 
 
 @bp.post("/<int:client_id>/reopen")
@@ -65,9 +68,7 @@ def reopen(client_id: int):
         lifecycle.reopen(client, form.version.data)
     except lifecycle.ClientStateError as error:
         return _refused(client, str(error))
-    db.session.commit()
-    flash(_("Case reopened."))
-    return see_other(url_for("clients.show", client_id=client.id))
+    return _done(client, _("Case reopened."))
 
 
 def page_choices(client) -> tuple[list[User], list]:

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.support.browser import sign_in_by_session
-from tests.support.walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
+from tests.support.walk import MUST_REACH, ROLES, walk
 
 axe = Axe()
 
@@ -25,20 +25,10 @@ def test_every_page_a_role_reaches_passes_axe_on_a_phone(context, live_app, live
     sign_in_by_session(context, live_app, live_url, username)
     page = context.new_page()
     problems = _save_a_capture(page) if username == "worker1" else []
-    queue = [live_url + path for path in _start_pages(live_app, ROLES[username])]
-    seen_kinds, reached = set(), set()
-    while queue:
-        url = queue.pop(0)
-        endpoint, kind = _endpoint(live_app, url)
-        if (not url.startswith(live_url) or endpoint in (None, "static", "auth.logout")
-                or kind in seen_kinds):
-            continue
-        seen_kinds.add(kind)
-        response = page.goto(url)
-        assert response.ok, (url, response.status)
+    reached = set()
+    for endpoint in walk(page, live_app, live_url, ROLES[username]):
         reached.add(endpoint)
         problems += _violations(page)
-        queue += [link.split("#")[0] for link in _links(page)]
     pages = MUST_REACH[username] - {"reports.monthly"}  # a PDF download, not a page
     assert pages <= reached, pages - reached
     assert not problems, "\n\n".join(problems)

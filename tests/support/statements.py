@@ -1,4 +1,4 @@
-"""Counting the SQL statements a page runs (queries per page must not grow with data)."""
+"""Counting the SQL statements a request runs (queries per page must not grow with data)."""
 
 from flask import g
 from sqlalchemy import event
@@ -6,11 +6,12 @@ from sqlalchemy import event
 from companion.extensions import db
 
 
-def statements_for_home(app, client):
-    statements = []
+def statements(app, call, ok=(200, 303)) -> int:
+    """How many statements `call()` (one request through the test client) sends to the database."""
+    sent = []
 
     def count(*_args):
-        statements.append(1)
+        sent.append(1)
 
     with app.app_context():
         engine = db.engine
@@ -18,28 +19,17 @@ def statements_for_home(app, client):
     db.session.remove()
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.get("/")
+        response = call()
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
+    assert response.status_code in ok, response.status_code
+    return len(sent)
+
+
+def statements_for_home(app, client):
+    return statements(app, lambda: client.get("/"), ok=(200,))
 
 
 def statements_for(app, client, url: str, status: int = 200) -> int:
     """How many SQL statements one GET of `url` runs."""
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    g.pop("_login_user", None)
-    db.session.remove()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == status
-    return len(statements)
+    return statements(app, lambda: client.get(url), ok=(status,))

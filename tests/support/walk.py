@@ -47,3 +47,20 @@ def _start_pages(live_app, role):
         and rule.endpoint not in NOT_PAGES
         and not rule.endpoint.startswith("auth.")
         and EXPECTED[f"{rule.endpoint} GET"][column] == 200)
+
+
+def walk(page, live_app, live_url, role):
+    """Open every page without an id open to the role, then every kind of page linked from
+    those; yields each page's endpoint once the page has loaded (the caller checks the page)."""
+    queue, seen_kinds = [live_url + path for path in _start_pages(live_app, role)], set()
+    while queue:
+        url = queue.pop(0)
+        endpoint, kind = _endpoint(live_app, url)
+        if (not url.startswith(live_url) or endpoint in (None, "static", "auth.logout")
+                or kind in seen_kinds):
+            continue
+        seen_kinds.add(kind)
+        response = page.goto(url)
+        assert response.ok, (url, response.status)
+        yield endpoint
+        queue += [link.split("#")[0] for link in _links(page)]
