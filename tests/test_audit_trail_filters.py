@@ -101,6 +101,7 @@ def test_filter_values_the_lead_cannot_choose_are_a_400_with_a_message(app, clie
             assert response.status_code == 400, query
             assert message in page and 'aria-invalid="true"' in page
             assert "Correct the filters above" in page and "opened A-1" not in page
+            assert 'action="/audit/team"' in page  # filtering again shows the page
     assert _subjects(app, "audit.exported") == []
 
 

@@ -14,31 +14,35 @@ from companion.extensions import db
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
+TEAM = ("audit.team", "audit.team_csv")  # the page and its CSV
+ACCOUNTS = ("audit.accounts", "audit.accounts_csv")
+
+
 @bp.get("/team")
 @access.allow("lead")
 def team():
-    return _listing(trail.team_scope(current_user), _("Your team's audit trail"), ".team_csv")
+    return _listing(trail.team_scope(current_user), _("Your team's audit trail"), TEAM)
 
 
 @bp.get("/accounts")
 @access.allow("admin")
 def accounts():
-    return _listing(trail.account_scope(), _("Account events"), ".accounts_csv")
+    return _listing(trail.account_scope(), _("Account events"), ACCOUNTS)
 
 
 @bp.get("/team.csv")
 @access.allow("lead")
 def team_csv():
-    return _export(trail.team_scope(current_user), _("Your team's audit trail"), ".team_csv")
+    return _export(trail.team_scope(current_user), _("Your team's audit trail"), TEAM)
 
 
 @bp.get("/accounts.csv")
 @access.allow("admin")
 def accounts_csv():
-    return _export(trail.account_scope(), _("Account events"), ".accounts_csv")
+    return _export(trail.account_scope(), _("Account events"), ACCOUNTS)
 
 
-def _listing(scope: trail.Scope, title: str, csv_endpoint: str, errors=None):
+def _listing(scope: trail.Scope, title: str, endpoints: tuple[str, str], errors=None):
     """One page of the filtered trail; values the reader cannot choose are a 400 that says so."""
     chosen, found = trail.read_filters(request.args, scope)
     errors = {**found, **(errors or {})}
@@ -48,7 +52,7 @@ def _listing(scope: trail.Scope, title: str, csv_endpoint: str, errors=None):
     audit.listed("audit", [line.client[0] for line in shown if line.client]
                  + [client for client, _code in scope.clients or ()])
     html = render_template("audit/list.html", scope=scope, page=page, lines=shown, title=title,
-                           chosen=chosen, errors=errors, csv_endpoint=csv_endpoint,
+                           chosen=chosen, errors=errors, endpoints=endpoints,
                            kinds=[(kind, words.KINDS[kind][0]) for kind in scope.kinds],
                            person_ids=dict(scope.people), roles=words.ROLES,
                            this_month=local_now().date().replace(day=1))
@@ -56,15 +60,15 @@ def _listing(scope: trail.Scope, title: str, csv_endpoint: str, errors=None):
     return html, 400 if errors else 200
 
 
-def _export(scope: trail.Scope, title: str, csv_endpoint: str):
+def _export(scope: trail.Scope, title: str, endpoints: tuple[str, str]):
     """The filtered trail as a CSV download (audited with the filters, so it can be redone)."""
     chosen, errors = trail.read_filters(request.args, scope)
     if errors:
-        return _listing(scope, title, csv_endpoint)
+        return _listing(scope, title, endpoints)
     try:
         body, total, newest = export.trail_csv(scope, chosen)
     except export.TooMany as exc:
-        return _listing(scope, title, csv_endpoint, {"export": str(exc)})
+        return _listing(scope, title, endpoints, {"export": str(exc)})
     audit.record("audit.exported",
                  f"{scope.subject} entries:{total} upto:{newest} {chosen.key()}".strip())
     db.session.commit()
