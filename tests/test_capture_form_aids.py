@@ -153,3 +153,17 @@ def test_the_partners_ratings_and_steps_are_never_offered(app, client, sign_in, 
     sign_in("w1")
     page = client.get(_url(world)).get_data(as_text=True)
     assert "partner-only-step" not in page and "As last time" not in page
+
+
+def test_every_five_dimension_scale_names_its_two_ends_where_it_is_entered(
+    client, sign_in, world
+):
+    sign_in("w1")
+    page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
+    form = page[page.index('id="rate-panel"'):]
+    legends = re.findall(r'<fieldset class="segments anchored[^"]*" id="(\w+)" '
+                         r'aria-describedby="(\w+)-ends">\s*<legend>[^<]*<small class="hint" '
+                         r'id="(\w+)-ends">1 most concern … 5 least concern</small>', form)
+    assert [name for name, _, _ in legends] == [
+        "radicalisation", "extremist_activity", "crime", "marginalisation", "mental_health"]
+    assert all(a == b == c for a, b, c in legends)

@@ -361,6 +361,6 @@ def test_the_monthly_report_shows_not_known_and_no_change_arrow_for_it(
     assert response.status_code == 200
     text = " ".join(" ".join(p.extract_text().split())
                     for p in PdfReader(io.BytesIO(response.data)).pages)
-    assert "Radicalisation 4 ▲2" in text
+    assert "Radicalisation 4 (less concern, +2)" in text  # in words (issue 12, defect 7)
     assert "Participation in crime not known" in text
-    assert "Engagement in extremist activity 3 ·" in text  # no arrow against a not known
+    assert "Engagement in extremist activity 3 ·" in text  # no change against a not known

@@ -34,6 +34,7 @@ from companion.models import (
 )
 from companion.reports.figures import Headline
 from companion.reports.months import month_key, next_month, previous_month
+from companion.reports.wording import dimension_change
 from companion.vocabulary import DIMENSIONS, PHASES
 from tests.support import team_today
 from tests.support.apps import make_app
@@ -296,3 +297,19 @@ def test_the_client_page_and_the_pdf_name_the_five_dimensions_alike(demo_app, de
     page = _lead_client(demo_app).get(f"/clients/{rated}").get_data(as_text=True)
     for label in DIMENSIONS.values():
         assert str(label) in page and str(label) in pdf, label
+
+
+def test_a_change_in_a_five_dimension_rating_is_said_in_words(demo_report):
+    """1 is most concern and 5 least: an arrow up read as "more radicalised" (issue 12, 7)."""
+    _, pages = demo_report
+    pdf = " ".join(" ".join(page.split()) for page in pages)
+    assert "▲" not in pdf and "▼" not in pdf
+    assert re.search(r"\((less concern, \+|more concern, −)\d\)", pdf)
+    assert "Five dimensions: 1 most concern, 5 least concern" in pdf
+
+
+def test_the_change_words_name_the_direction_and_the_points(app):
+    with app.test_request_context():
+        assert dimension_change(4, 3) == "less concern, +1"
+        assert dimension_change(1, 3) == "more concern, −2"
+        assert [dimension_change(*pair) for pair in ((3, 3), (None, 3), (3, None))] == [""] * 3

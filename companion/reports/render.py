@@ -13,6 +13,7 @@ from companion.reports import charts, queries
 from companion.reports.figures import monthly_figures
 from companion.reports.months import month_key, month_label
 from companion.reports.pdf import html_to_pdf
+from companion.reports.wording import dimension_change
 from companion.vocabulary import ATTENDANCE
 
 
@@ -27,6 +28,7 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
         month_label=month_label(month),
         minutes=format_minutes,
         charts=charts,
+        dimension_change=dimension_change,
         attendance=tuple(ATTENDANCE),
         generated_at=datetime.now(UTC).astimezone(zone),
     )
