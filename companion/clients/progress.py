@@ -9,6 +9,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from companion import audit
@@ -160,12 +161,8 @@ def rate_month(client, month: str, values: dict[str, int | None], user,
     for name, value in values.items():
         if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
             raise ProgressError(name, _l("Choose 1 to 5, or not known."))
-    rating = db.session.scalar(select(DimensionRating).where(
-        DimensionRating.client_id == client.id, DimensionRating.month == month))
-    if rating is None:
-        rating = DimensionRating(client_id=client.id, month=month)
-        db.session.add(rating)
-    elif all(getattr(rating, name) == value for name, value in values.items()):
+    rating, made_now = this_months_rating(client, month)
+    if not made_now and all(getattr(rating, name) == value for name, value in values.items()):
         return rating  # the same again (a double tap): nothing new to keep
     for name, value in values.items():
         setattr(rating, name, value)
@@ -176,6 +173,23 @@ def rate_month(client, month: str, values: dict[str, int | None], user,
                                        rated_at=rating.rated_at, **values))
     audit.record("rating.saved", f"client:{client.id}")
     return rating
+
+
+def this_months_rating(client, month: str) -> tuple[DimensionRating, bool]:
+    """The month's rating row and whether it was made now; when a simultaneous save (the
+    other tap of a double tap) made it first, that one."""
+    query = select(DimensionRating).where(DimensionRating.client_id == client.id,
+                                          DimensionRating.month == month)
+    rating = db.session.scalar(query)
+    if rating is not None:
+        return rating, False
+    try:
+        with db.session.begin_nested():
+            rating = DimensionRating(client_id=client.id, month=month)
+            db.session.add(rating)
+    except IntegrityError:
+        return db.session.scalar(query), False
+    return rating, True
 
 
 def rating_edits(ratings) -> dict[int, list[DimensionRatingEdit]]:

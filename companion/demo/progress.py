@@ -1,6 +1,6 @@
 """The demo's progress over months: milestones set with the client across areas (some
-reached, one dropped, each with its history), milestone reviews and six months of ratings,
-one corrected within its month (both saves kept)."""
+reached, one dropped, one opened again, each with its history), milestone reviews and six
+months of ratings, one corrected within its month (both saves kept)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -23,6 +23,8 @@ MILESTONES = (
     ("See the prison doctor about sleeping", "health", "open", 30, None, 1),
     ("Talk with the imam once a month", "faith_community", "dropped", 70, 25, 1),
 )
+# Dropped by mistake and opened again (days ago): the undo shows in the history.
+REOPENED = {"Visit the housing office after release": (32, 31)}
 DIMENSIONS = ("radicalisation", "extremist_activity", "crime", "marginalisation",
               "mental_health")
 
@@ -52,6 +54,9 @@ def _milestones(client_id: int, author: int, today: date) -> None:
         )
         milestone.events.append(MilestoneEvent(status="open", changed_on=set_on,
                                                changed_by_id=author))
+        for change, ago in zip(("dropped", "open"), REOPENED.get(title, ()), strict=False):
+            milestone.events.append(MilestoneEvent(
+                status=change, changed_on=today - timedelta(days=ago), changed_by_id=author))
         if status != "open":
             milestone.events.append(MilestoneEvent(
                 status=status, changed_on=today - timedelta(days=changed_ago),
