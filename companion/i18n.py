@@ -1,8 +1,8 @@
 """Languages: each user's choice (Account), else the browser's Accept-Language; dates and
 times through Babel in the team's time zone."""
 
-from flask import Flask, current_app, has_request_context, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
+from flask_babel import Domain, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -34,7 +34,35 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
+def translations():
+    """This request's catalogue, looked up once: Flask-Babel finds it again for every string
+    (locale, domain and cache key each time), a sixth of a client page's time."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, its catalogue kept for the request (`_()` and `_l()`)."""
+
+    def get_translations(self):
+        if not g:
+            return super().get_translations()
+        found = g.get("_translations")
+        if found is None:
+            found = g._translations = super().get_translations()
+        return found
+
+
 def init_app(app: Flask) -> None:
+    babel = app.extensions["babel"]
+    babel.instance.__dict__["domain_instance"] = RequestDomain(domain=babel.default_domain)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals["when"] = when
     app.jinja_env.globals.update(languages=LANGUAGES, current_locale=get_locale,

@@ -35,6 +35,7 @@ def assign_request_id() -> None:
     # The user is looked up afresh for every request, even where a test shares one app context.
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)  # and so is the language
+    g.pop("_translations", None)
 
 
 # NUL and other C0 control characters (tab, newline and carriage return aside) have no place
