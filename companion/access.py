@@ -219,3 +219,21 @@ def load_own_passkey(passkey_id: int):
     if passkey is None:
         deny(f"passkey:{passkey_id}")
     return passkey
+
+
+def load_own_session(session_id: int):
+    """One of the current user's own listed sessions, else 404 (audited)."""
+    from companion.models import UserSession
+
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        deny(f"session:{session_id}")
+    return row
+
+
+def load_for_admin(model, record_id: int):
+    """A team, client, assignment or pair for an admin to manage (every team's), else 404."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        deny(f"{model.__tablename__}:{record_id}")
+    return record

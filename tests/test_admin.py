@@ -20,15 +20,16 @@ def test_admin_adds_a_team_user_client_and_assignment(app, client, auth, world):
                                                   "team": south})
     assert response.status_code == 200 and 'id="invitation-code"' in response.get_data(
         as_text=True)
-    assert client.post("/admin/clients", data={"code": "s-9", "team": south}).status_code == 303
+    assert client.post(f"/admin/teams/{south}/clients", data={"code": "s-9"}).status_code == 303
     with app.app_context():
         new_client = db.session.scalar(select(Client).where(Client.code == "S-9"))
         worker = db.session.scalar(select(User).where(User.username == "w9"))
         ids = new_client.id, worker.id
-    response = client.post("/admin/assignments", data={
+    response = client.post(f"/admin/teams/{south}/assignments", data={
         "client": ids[0], "worker": ids[1], "role": "lead_worker"})
     assert response.status_code == 303
     assert client.get("/admin/").status_code == 200
+    assert client.get(f"/admin/teams/{south}").status_code == 200
     with app.app_context():
         assert db.session.scalar(select(Assignment).where(Assignment.user_id == ids[1]))
 
@@ -44,14 +45,14 @@ def test_duplicate_team_is_refused_with_a_message_and_nothing_saved(app, client,
 
 def test_client_code_that_looks_like_a_name_is_refused(app, client, auth, world):
     auth.sign_in("admin")
-    response = client.post("/admin/clients", data={"code": "John Smith", "team": world.team})
+    response = client.post(f"/admin/teams/{world.team}/clients", data={"code": "John Smith"})
     assert response.status_code == 400 and b"never a name" in response.data
 
 
 def test_assigning_a_worker_of_another_team_is_refused(app, client, auth, world):
     auth.sign_in("admin")
     before = _count(app, Assignment)
-    response = client.post("/admin/assignments", data={
+    response = client.post(f"/admin/teams/{world.team}/assignments", data={
         "client": world.clients["shared"], "worker": world.users["b1"], "role": "co_worker"})
     assert response.status_code == 400 and _count(app, Assignment) == before
 
@@ -70,7 +71,7 @@ def test_an_admin_never_sets_a_password_a_posted_one_is_ignored(app, client, aut
 def test_pairing_across_teams_is_refused(app, client, auth, world):
     auth.sign_in("admin")
     before = _count(app, Pair)
-    response = client.post("/admin/pairs", data={
+    response = client.post(f"/admin/teams/{world.team}/pairs", data={
         "first": world.users["w3"], "second": world.users["b1"]})
     assert response.status_code == 400 and _count(app, Pair) == before
 

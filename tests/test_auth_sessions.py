@@ -41,7 +41,7 @@ def test_password_change_ends_every_other_copy_of_the_session(client, auth, worl
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("action", ["disable", "end-sessions"])
+@pytest.mark.parametrize("action", ["deactivate", "end-sessions"])
 def test_admin_can_end_every_session_of_an_account(app, client, auth, world, action):
     auth.login("w1")
     copied = _copy(client)
@@ -50,19 +50,21 @@ def test_admin_can_end_every_session_of_an_account(app, client, auth, world, act
     assert admin.post(f"/admin/users/{world.users['w1']}/{action}").status_code == 303
     _replay(client, copied)
     assert client.get("/").status_code == 302
-    assert (auth.login("w1").status_code == 401) is (action == "disable")
+    assert (auth.login("w1").status_code == 401) is (action == "deactivate")
 
 
 def test_admin_cannot_disable_their_own_account(app, client, auth, world):
     auth.login("admin")
-    client.post(f"/admin/users/{world.users['admin']}/disable")
+    client.post(f"/admin/users/{world.users['admin']}/deactivate")
     assert client.get("/admin/").status_code == 200
 
 
-def test_a_disabled_account_can_be_enabled_again(app, client, auth, world):
+def test_a_deactivated_account_can_be_reactivated(app, client, auth, world):
     auth.login("admin")
-    client.post(f"/admin/users/{world.users['w1']}/disable")
-    client.post(f"/admin/users/{world.users['w1']}/enable")
+    assert client.post(f"/admin/users/{world.users['w1']}/deactivate").status_code == 303
+    with app.app_context():
+        assert not db.session.get(User, world.users["w1"]).active
+    assert client.post(f"/admin/users/{world.users['w1']}/reactivate").status_code == 303
     with app.app_context():
         assert db.session.get(User, world.users["w1"]).active
 

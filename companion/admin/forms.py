@@ -1,9 +1,9 @@
-"""Admin forms; choices are filled from the database by the view."""
+"""Admin forms; choices are filled from the database (one team's records) by the view."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
 from companion.models.base import ASSIGNMENT_ROLES, ROLES
 
@@ -20,7 +20,10 @@ class UserForm(FlaskForm):
 
 class ClientForm(FlaskForm):
     code = StringField(_l("Client code (pseudonym)"), validators=[DataRequired(), Length(max=32)])
-    team = SelectField(_l("Team"), coerce=int)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Corrected code"), validators=[DataRequired(), Length(max=32)])
 
 
 class AssignmentForm(FlaskForm):
@@ -35,3 +38,9 @@ class AssignmentForm(FlaskForm):
 class PairForm(FlaskForm):
     first = SelectField(_l("First worker"), coerce=int)
     second = SelectField(_l("Second worker"), coerce=int)
+
+
+class VersionForm(FlaskForm):
+    """The client as the admin saw it on the confirmation page."""
+
+    version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])

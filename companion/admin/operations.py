@@ -94,8 +94,13 @@ def pair_workers(first: User, second: User) -> Pair:
         raise AdminError(_l("A pair is two different workers."))
     if first.role != "worker" or second.role != "worker" or first.team_id != second.team_id:
         raise AdminError(_l("A pair is two workers of the same team."))
+    if not (first.active and second.active):
+        raise AdminError(_l("A pair is two active workers."))
     existing = db.session.scalar(Pair.of(first.id, second.id))
     if existing:
+        if existing.ended_at is not None:  # the same two again: their history continues
+            existing.ended_at = None
+            audit.record("pair.restored", f"pair:{existing.id}")
         return existing
     low, high = Pair.ordered(first.id, second.id)
     pair = Pair(team_id=first.team_id, first_id=low, second_id=high)
@@ -103,14 +108,6 @@ def pair_workers(first: User, second: User) -> Pair:
     db.session.flush()
     audit.record("pair.created", f"user:{low} user:{high}")
     return pair
-
-
-def set_active(user: User, active: bool) -> None:
-    """Disable or re-enable an account; disabling ends every session it has."""
-    user.active = active
-    if not active:
-        user.end_all_sessions()
-    audit.record("user.enabled" if active else "user.disabled", f"user:{user.id}")
 
 
 def end_sessions(user: User) -> None:

@@ -1,4 +1,5 @@
-"""Admin screens: one page of lists and small forms, each form posting to its own action."""
+"""Admin screens: teams and accounts here; one team's clients, assignments and pairs on its
+own page (companion/admin/team_views.py). Every destructive action has a confirmation page."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,80 +8,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from companion import access, audit
-from companion.admin import operations
-from companion.admin.forms import AssignmentForm, ClientForm, PairForm, TeamForm, UserForm
+from companion import access
+from companion.admin import leavers, operations
+from companion.admin.forms import TeamForm, UserForm
 from companion.extensions import db
 from companion.members import operations as members
-from companion.models import Assignment, Client, Pair, Team, User
+from companion.models import Team, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _forms(**bound) -> dict:
-    """Every form on the page, with choices from the database; `bound` replaces one of them."""
+def _page(status: int = 200, team_form=None, user_form=None):
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
-    workers = db.session.scalars(
-        select(User).options(joinedload(User.team)).where(User.role == "worker").order_by(
-            User.username
-        )
-    ).all()
-    clients = db.session.scalars(
-        select(Client).options(joinedload(Client.team)).order_by(Client.code)
-    ).all()
-    forms = {
-        "team_form": TeamForm(formdata=None),
-        "user_form": UserForm(formdata=None),
-        "client_form": ClientForm(formdata=None),
-        "assignment_form": AssignmentForm(formdata=None),
-        "pair_form": PairForm(formdata=None),
-    } | bound
-    team_choices = [SelectChoice(team.id, team.name) for team in teams]
-    worker_choices = [SelectChoice(w.id, f"{w.username} ({w.team.name})") for w in workers]
-    forms["user_form"].team.choices = [SelectChoice(0, _("No team (admins)"))] + team_choices
-    forms["client_form"].team.choices = team_choices
-    forms["assignment_form"].client.choices = [
-        SelectChoice(c.id, f"{c.code} ({c.team.name})") for c in clients
-    ]
-    forms["assignment_form"].worker.choices = worker_choices
-    forms["pair_form"].first.choices = worker_choices
-    forms["pair_form"].second.choices = worker_choices
-    return forms
-
-
-def _page(status: int = 200, **bound):
-    context = _forms(**bound)
-    context["users"] = db.session.scalars(
-        select(User).options(joinedload(User.team)).order_by(User.username)
-    ).all()
-    context["teams"] = db.session.scalars(select(Team).order_by(Team.name)).all()
-    context["assignments"] = db.session.scalars(
-        select(Assignment).options(joinedload(Assignment.client), joinedload(Assignment.user))
-    ).all()
-    context["pairs"] = db.session.scalars(
-        select(Pair).options(joinedload(Pair.first), joinedload(Pair.second))
-    ).all()
-    shown = [a.client_id for a in context["assignments"]]
-    audit.listed("admin", shown + [c.value for c in context["assignment_form"].client.choices])
-    page = render_template("admin/index.html", **context)
-    db.session.commit()
-    return page, status
-
-
-def _submit(form_name: str, form, action):
-    """Validate `form`, run `action(form)`, commit; re-show the page with errors otherwise."""
-    bound = _forms(**{form_name: form})[form_name]
-    if bound.validate_on_submit():
-        try:
-            message = action(bound)
-        except operations.AdminError as error:
-            db.session.rollback()
-            bound.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(message)
-            return redirect(url_for("admin.index"), 303)
-    return _page(400, **{form_name: bound})
+    user_form = user_form or UserForm(formdata=None)
+    user_form.team.choices = [SelectChoice(0, _("No team (admins)"))] + [
+        SelectChoice(team.id, team.name) for team in teams]
+    users = db.session.scalars(
+        select(User).options(joinedload(User.team)).order_by(User.username)).all()
+    return render_template("admin/index.html", teams=teams, users=users, user_form=user_form,
+                           team_form=team_form or TeamForm(formdata=None)), status
 
 
 @bp.get("/")
@@ -92,16 +38,26 @@ def index():
 @bp.post("/teams")
 @access.allow("admin")
 def create_team():
-    return _submit(
-        "team_form", TeamForm(),
-        lambda f: _("Team %(name)s added.", name=operations.create_team(f.name.data).name),
-    )
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = operations.create_team(form.name.data)
+        except operations.AdminError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Team %(name)s added.", name=team.name))
+            return redirect(url_for("admin.team", team_id=team.id), 303)
+    return _page(400, team_form=form)
 
 
 @bp.post("/users")
 @access.allow("admin")
 def create_user():
-    form = _forms(user_form=UserForm())["user_form"]
+    form = UserForm()
+    form.team.choices = [SelectChoice(0)] + [
+        SelectChoice(t) for t in db.session.scalars(select(Team.id))]
     if not form.validate_on_submit():
         return _page(400, user_form=form)
     team = db.session.get(Team, form.team.data) if form.team.data else None
@@ -121,84 +77,79 @@ def _invitation_page(user: User, code: str):
                            days=members.INVITE_DAYS)
 
 
-@bp.post("/clients")
-@access.allow("admin")
-def create_client():
-    def action(form):
-        client = operations.create_client(form.code.data, db.session.get(Team, form.team.data))
-        return _("Client %(code)s added.", code=client.code)
-
-    return _submit("client_form", ClientForm(), action)
-
-
-@bp.post("/assignments")
-@access.allow("admin")
-def create_assignment():
-    def action(form):
-        client = db.session.get(Client, form.client.data)
-        worker = db.session.get(User, form.worker.data)
-        operations.assign(client, worker, form.role.data)
-        return _("Assignment saved.")
-
-    return _submit("assignment_form", AssignmentForm(), action)
-
-
-@bp.post("/pairs")
-@access.allow("admin")
-def create_pair():
-    def action(form):
-        operations.pair_workers(
-            db.session.get(User, form.first.data), db.session.get(User, form.second.data)
-        )
-        return _("Pair saved.")
-
-    return _submit("pair_form", PairForm(), action)
-
-
-def _account_action(user_id: int, action, message: str):
+def _other_account(user_id: int) -> User | None:
+    """The account to act on, or None (with a message) when it is the admin's own."""
     user = access.load_user(user_id)
     if user.id == current_user.id:
         flash(_("You cannot do that to your own account here."))
-        return redirect(url_for("admin.index"), 303)
-    action(user)
+        return None
+    return user
+
+
+def _done(message: str):
     db.session.commit()
-    flash(message % {"name": user.username})
+    flash(message)
     return redirect(url_for("admin.index"), 303)
 
 
-@bp.post("/users/<int:user_id>/disable")
+@bp.get("/users/<int:user_id>/deactivate")
 @access.allow("admin")
-def disable_user(user_id: int):
-    return _account_action(
-        user_id, lambda u: operations.set_active(u, False),
-        _("%(name)s is disabled and signed out everywhere."),
-    )
+def confirm_deactivate(user_id: int):
+    user = _other_account(user_id)
+    if user is None:
+        return redirect(url_for("admin.index"), 303)
+    return render_template("admin/deactivate.html", user=user, **leavers.consequences(user))
 
 
-@bp.post("/users/<int:user_id>/enable")
+@bp.post("/users/<int:user_id>/deactivate")
 @access.allow("admin")
-def enable_user(user_id: int):
-    return _account_action(
-        user_id, lambda u: operations.set_active(u, True), _("%(name)s can sign in again.")
-    )
+def deactivate_user(user_id: int):
+    user = _other_account(user_id)
+    if user is None:
+        return redirect(url_for("admin.index"), 303)
+    leavers.deactivate(user, current_user)
+    return _done(_("%(name)s is deactivated and signed out everywhere.", name=user.username))
+
+
+@bp.get("/users/<int:user_id>/reactivate")
+@access.allow("admin")
+def confirm_reactivate(user_id: int):
+    user = _other_account(user_id)
+    if user is None:
+        return redirect(url_for("admin.index"), 303)
+    return render_template("admin/reactivate.html", user=user)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@access.allow("admin")
+def reactivate_user(user_id: int):
+    user = _other_account(user_id)
+    if user is None:
+        return redirect(url_for("admin.index"), 303)
+    leavers.reactivate(user)
+    return _done(_("%(name)s can sign in again.", name=user.username))
 
 
 @bp.post("/users/<int:user_id>/end-sessions")
 @access.allow("admin")
 def end_sessions(user_id: int):
-    return _account_action(
-        user_id, operations.end_sessions, _("%(name)s is signed out on every device.")
-    )
+    user = _other_account(user_id)
+    if user is None:
+        return redirect(url_for("admin.index"), 303)
+    operations.end_sessions(user)
+    return _done(_("%(name)s is signed out on every device.", name=user.username))
 
 
 @bp.post("/users/<int:user_id>/reset-second-factor")
 @access.allow("admin")
 def reset_second_factor(user_id: int):
     """Lost phone or password: a new invitation, and the lead confirms the account again."""
-    user = access.load_user(user_id)
-    if user.id == current_user.id:
-        flash(_("You cannot do that to your own account here."))
+    user = _other_account(user_id)
+    if user is None:
         return redirect(url_for("admin.index"), 303)
     code = members.reinvite(user, current_user)
     db.session.commit()
     return _invitation_page(user, code)
+
+
+from companion.admin import team_views  # noqa: E402, F401  (the team pages register on `bp`)

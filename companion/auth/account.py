@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit
-from companion.auth import mfa, passkeys, sessions, signin
+from companion.auth import devices, mfa, passkeys, sessions, signin
 from companion.auth.forms import EnrolForm, PasswordForm, PinForm
 from companion.extensions import db
 from companion.passwords import hash_secret, password_problem
@@ -156,3 +156,23 @@ def remove_passkey(passkey_id: int):
     db.session.commit()
     flash(_("Passkey removed."))
     return redirect(url_for("account.list_passkeys"), 303)
+
+
+@bp.get("/sessions")
+@access.allow(*access.ANY_ROLE)
+def list_sessions():
+    current = sessions.current_row()
+    return render_template("account/sessions.html", rows=devices.open_sessions(current_user),
+                           current_id=current.id if current else None)
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@access.allow(*access.ANY_ROLE)
+def end_session(session_id: int):
+    row = access.load_own_session(session_id)
+    devices.end_session(row)
+    db.session.commit()
+    if sessions.current_row() is row:
+        return redirect(url_for("auth.login"), 303)  # this browser: signed out from now on
+    flash(_("That session is ended: the browser is signed out."))
+    return redirect(url_for("account.list_sessions"), 303)

@@ -66,7 +66,8 @@ def default_co_worker(author_id: int, choices: list[User],
         return others[0] if others else None
     partners = db.session.execute(
         select(Pair.first_id, Pair.second_id)
-        .where(or_(Pair.first_id == author_id, Pair.second_id == author_id))
+        .where(or_(Pair.first_id == author_id, Pair.second_id == author_id),
+               Pair.ended_at.is_(None))
     ).all()
     for first, second in partners:
         partner = second if first == author_id else first

@@ -79,7 +79,10 @@ def hold_for_capture(client: Client, author: User) -> None:
     if closed is not None:
         raise CaseUnavailable(_("The case of %(code)s was closed, so this capture was not "
                                 "saved. Ask your lead if it should be reopened.", code=client.code))
-    if assigned is None or not active:
+    if not active:
+        raise CaseUnavailable(_("Your account was deactivated a moment ago, so this capture was "
+                                "not saved. Ask your lead."))
+    if assigned is None:
         raise CaseUnavailable(refusal(client.id, author) or _(
             "%(code)s is no longer yours, so this capture was not saved. Ask your lead.",
             code=client.code))

@@ -17,8 +17,9 @@ PAIR_PAGE_MONTHS = 4
 
 
 def pairs_of(user: User) -> list[Pair]:
-    """The pairs a worker belongs to, or every pair of a lead's team."""
-    query = select(Pair).options(joinedload(Pair.first), joinedload(Pair.second))
+    """The pairs a worker belongs to, or every pair of a lead's team; not ended ones."""
+    query = select(Pair).options(joinedload(Pair.first), joinedload(Pair.second)).where(
+        Pair.ended_at.is_(None))
     if user.role == "worker":
         query = query.where((Pair.first_id == user.id) | (Pair.second_id == user.id))
     elif user.role == "lead":

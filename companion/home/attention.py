@@ -12,6 +12,7 @@ from companion.clock import local_now, to_local
 from companion.extensions import db
 from companion.home import attention_rules as rules
 from companion.models import (
+    Assignment,
     Capture,
     Client,
     Debrief,
@@ -36,7 +37,8 @@ SHOWN_PER_KIND = 10
 class Item:
     """One line: what it is about (kind), the client, and the words' details."""
 
-    kind: str  # crisis | warning | uncaptured | debrief | unseen | suggestion | milestone
+    # needs_worker | crisis | warning | uncaptured | debrief | unseen | suggestion | milestone
+    kind: str
     client: Client
     meeting_id: int | None = None
     worker: str | None = None
@@ -62,6 +64,7 @@ def needs_attention(lead: User) -> Attention:
     captures = _recent_captures(lead.team_id, today)
     labels = {i: m.label for i, m in content.current().vocabulary.by_id.items()}
     items = {
+        "needs_worker": _needs_worker(lead.team_id, clients),
         **rules.crisis_and_warnings(clients, captures, today, labels, Item),
         "uncaptured": _uncaptured(lead.team_id, today),
         "debrief": _debriefs_waiting(lead.team_id, today),
@@ -81,6 +84,24 @@ def _clients(team_id: int) -> dict[int, Client]:
     query = select(Client).where(Client.team_id == team_id, Client.closed_at.is_(None)).order_by(
         Client.code)
     return {client.id: client for client in db.session.scalars(query)}
+
+
+def _needs_worker(team_id: int, clients: dict[int, Client]) -> list[Item]:
+    """Open clients no active worker works with: never assigned, or every worker has left
+    (deactivated); named with the workers who left, until the lead hands the client over."""
+    rows = db.session.execute(
+        select(Assignment.client_id, User.username, User.active)
+        .join(User, User.id == Assignment.user_id).join(Client, Client.id == Assignment.client_id)
+        .where(Client.team_id == team_id, Client.closed_at.is_(None))
+        .order_by(User.username)
+    ).all()
+    staffed = {client_id for client_id, _name, active in rows if active}
+    left: dict[int, list[str]] = {}
+    for client_id, name, active in rows:
+        if not active:
+            left.setdefault(client_id, []).append(name)
+    return [Item("needs_worker", client, worker=", ".join(left.get(client.id, [])) or None)
+            for client in clients.values() if client.id not in staffed]
 
 
 def _recent_captures(team_id: int, today: date) -> list[Capture]:

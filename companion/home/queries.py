@@ -57,12 +57,6 @@ def lead_overview(user) -> dict:
     return {
         "attention": needs_attention(user),
         "clients": clients_with_last_meeting(user),
-        "needs_worker": db.session.scalars(
-            select(Client).where(Client.team_id == user.team_id, Client.closed_at.is_(None),
-                                 ~Client.id.in_(select(Assignment.client_id)
-                                                .join(User, User.id == Assignment.user_id)
-                                                .where(User.active.is_(True))))
-            .order_by(Client.code)).all(),
         "closed": db.session.scalars(
             select(Client).where(Client.team_id == user.team_id, Client.closed_at.is_not(None))
             .order_by(Client.closed_at.desc())).all(),

@@ -16,7 +16,7 @@ from companion.models.clients import (
     Review,
     SuggestionDecision,
 )
-from companion.models.people import Pair, Passkey, RecoveryCode, Team, User
+from companion.models.people import Pair, Passkey, RecoveryCode, Team, User, UserSession
 from companion.models.progress import DimensionRatingEdit
 
 __all__ = [
@@ -41,5 +41,6 @@ __all__ = [
     "SuggestionDecision",
     "Team",
     "User",
+    "UserSession",
     "utcnow",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -80,7 +81,13 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def end_all_sessions(self) -> None:
+        """Every copy of every session cookie stops working, and each listed session ends."""
         self.session_version += 1
+        if self.id is not None:
+            db.session.execute(
+                update(UserSession).where(UserSession.user_id == self.id,
+                                          UserSession.ended_at.is_(None))
+                .values(ended_at=utcnow()).execution_options(synchronize_session=False))
 
     def __repr__(self) -> str:
         return f"<User {self.username} ({self.role})>"
@@ -129,6 +136,8 @@ class Pair(db.Model):
     first_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     second_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A dissolved pair (or one whose worker left) keeps its row and shared history.
+    ended_at: Mapped[datetime | None]
 
     first: Mapped[User] = relationship(foreign_keys=[first_id])
     second: Mapped[User] = relationship(foreign_keys=[second_id])
@@ -146,3 +155,18 @@ class Pair(db.Model):
 
     def partner_of(self, user: User) -> User:
         return self.second if user.id == self.first_id else self.first
+
+
+class UserSession(db.Model):
+    """One signed-in browser, so its owner can see it and end it. The cookie holds a random
+    token; only its hash is stored, with a short device label and no IP address."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

@@ -31,6 +31,8 @@ EXPECTED = {
     "account.passkey_options POST": (302, 200, 200, 200, 200, 200, 200),
     "account.add_passkey POST": (302, 400, 400, 400, 400, 400, 400),
     "account.remove_passkey POST": (302, 404, 404, 404, 404, 404, 404),  # nobody's passkey
+    "account.list_sessions GET": (302, 200, 200, 200, 200, 200, 200),
+    "account.end_session POST": (302, 404, 404, 404, 404, 404, 404),  # nobody's session
     "audit.team GET": (302, 403, 403, 403, 200, 200, 403),
     "audit.accounts GET": (302, 403, 403, 403, 403, 403, 200),
     "audit.team_csv GET": (302, 403, 403, 403, 200, 200, 403),
@@ -41,8 +43,19 @@ EXPECTED = {
     "admin.create_client POST": (302, 403, 403, 403, 403, 403, 400),
     "admin.create_assignment POST": (302, 403, 403, 403, 403, 403, 400),
     "admin.create_pair POST": (302, 403, 403, 403, 403, 403, 400),
-    "admin.disable_user POST": (302, 403, 403, 403, 403, 403, 303),
-    "admin.enable_user POST": (302, 403, 403, 403, 403, 403, 303),
+    "admin.team GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.rename_team POST": (302, 403, 403, 403, 403, 403, 400),
+    "admin.confirm_deactivate GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.deactivate_user POST": (302, 403, 403, 403, 403, 403, 303),
+    "admin.confirm_reactivate GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.reactivate_user POST": (302, 403, 403, 403, 403, 403, 303),
+    "admin.confirm_unassign GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.unassign POST": (302, 403, 403, 403, 403, 403, 400),  # no version sent
+    "admin.confirm_dissolve GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.dissolve_pair POST": (302, 403, 403, 403, 403, 403, 303),
+    "admin.restore_pair POST": (302, 403, 403, 403, 403, 403, 303),
+    "admin.correct_code GET": (302, 403, 403, 403, 403, 403, 200),
+    "admin.correct_code POST": (302, 403, 403, 403, 403, 403, 400),
     "admin.end_sessions POST": (302, 403, 403, 403, 403, 403, 303),
     "admin.reset_second_factor POST": (302, 403, 403, 403, 403, 403, 200),  # shows the code
     "members.accept GET": (200, 200, 200, 200, 200, 200, 200),

@@ -7,7 +7,7 @@ from datetime import time
 from sqlalchemy import select
 
 from companion.extensions import db
-from companion.models import Capture, Milestone, Pair, User
+from companion.models import Assignment, Capture, Milestone, Pair, User
 from tests.support import team_today
 from tests.support.world import PASSWORD
 
@@ -20,6 +20,8 @@ URL_VALUES = {
     "team_id": lambda ids: (ids["team"], ids["other_team"]),
     "user_id": lambda ids: (ids["target_user"], None),
     "passkey_id": lambda ids: (4242, None),
+    "session_id": lambda ids: (4242, None),
+    "assignment_id": lambda ids: (ids["other_assignment"], None),  # the admin's to change
     "worker_id": lambda ids: (ids["worker"], ids["target_user"]),
     "part": lambda ids: ("middle", None),
     "decision": lambda ids: ("dismiss", None),
@@ -60,6 +62,8 @@ def _ids(app, world) -> dict:
         db.session.add_all([*milestones, other_pair, *captures])
         db.session.commit()
         pair = db.session.scalar(select(Pair.id).where(Pair.team_id == world.team))
+        other_assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["b1"]))
         return {
             "client": world.clients["shared"], "other_client": world.clients["other_team"],
             "meeting": world.meetings["shared"], "other_meeting": world.meetings["other_team"],
@@ -68,6 +72,7 @@ def _ids(app, world) -> dict:
             "team": world.team, "other_team": world.other_team,
             "target_user": world.users["b1"], "worker": world.users["w1"],
             "capture": captures[0].id, "other_capture": captures[2].id,
+            "other_assignment": other_assignment,
         }
 
 
