@@ -1,0 +1,168 @@
+"""A team's admin page: choices from that team only, unassign, dissolve a pair, rename the
+team, correct a client's code (the old code kept in the audit log); confirmed and undoable."""
+
+import re
+
+from sqlalchemy import func, select
+
+from companion.extensions import db
+from companion.models import Assignment, AuditEntry, Client, Pair, Team
+from tests.support.world import PASSWORD
+
+UNDO = re.compile(r'<form method="post" action="([^"]+)" class="card inline" id="undo-form">'
+                  r'(.*?)</form>', re.S)
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
+VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
+
+
+def _undo(client, team_id):
+    """Press the undo button the team page offers after a change."""
+    page = client.get(f"/admin/teams/{team_id}").get_data(as_text=True)
+    action, inner = UNDO.search(page).groups()
+    return client.post(action, data=dict(HIDDEN.findall(inner)))
+
+
+def _assigned(app, client_name, world):
+    with app.app_context():
+        return set(db.session.scalars(select(Assignment.user_id).where(
+            Assignment.client_id == world.clients[client_name])))
+
+
+def test_the_team_page_offers_only_that_teams_workers_and_clients(client, world, sign_in):
+    sign_in("admin")
+    page = client.get(f"/admin/teams/{world.team}").get_data(as_text=True)
+    forms = page[page.index('id="assignment-form"') if 'id="assignment-form"' in page
+                 else page.index("Assign a worker"):]
+    options = re.findall(r"<option[^>]*>([^<]+)</option>", forms)
+    assert {"w1", "w2", "w3", "A-1", "A-2"} <= set(options)
+    assert not {"b1", "lead_b", "B-1", "lead", "admin"} & set(options)
+
+
+def test_a_worker_of_another_team_posted_anyway_is_refused(app, client, world, sign_in):
+    sign_in("admin")
+    answer = client.post(f"/admin/teams/{world.team}/pairs", data={
+        "first": world.users["w3"], "second": world.users["b1"]})
+    assert answer.status_code == 400
+    answer = client.post(f"/admin/teams/{world.team}/assignments", data={
+        "client": world.clients["other_team"], "worker": world.users["w3"],
+        "role": "co_worker"})
+    assert answer.status_code == 400
+    assert _assigned(app, "other_team", world) == {world.users["b1"]}
+
+
+def test_unassign_is_confirmed_takes_access_away_at_once_and_can_be_undone(
+        app, client, world, sign_in):
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["w2"]))
+    worker = app.test_client()
+    worker.post("/login", data={"username": "w2", "password": PASSWORD})
+    assert worker.get(f"/clients/{world.clients['shared']}").status_code == 200
+    sign_in("admin")
+    confirm = client.get(f"/admin/assignments/{assignment}/remove").get_data(as_text=True)
+    assert "Take w2 off A-1?" in confirm
+    answer = client.post(f"/admin/assignments/{assignment}/remove",
+                         data={"version": VERSION.search(confirm).group(1)})
+    assert answer.status_code == 303
+    assert _assigned(app, "shared", world) == {world.users["w1"]}
+    assert worker.get(f"/clients/{world.clients['shared']}").status_code == 410
+    assert _undo(client, world.team).status_code == 303
+    assert _assigned(app, "shared", world) == {world.users["w1"], world.users["w2"]}
+    assert worker.get(f"/clients/{world.clients['shared']}").status_code == 200
+
+
+def test_an_unassign_from_an_older_page_is_refused_and_changes_nothing(
+        app, client, world, sign_in):
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["w2"]))
+        version = db.session.get(Client, world.clients["shared"]).version
+    sign_in("admin")
+    stale = client.post(f"/admin/assignments/{assignment}/remove",
+                        data={"version": version - 1 if version > 1 else version + 5})
+    assert stale.status_code == 409 and "Someone else changed this client" in stale.get_data(
+        as_text=True)
+    huge = client.post(f"/admin/assignments/{assignment}/remove", data={"version": "9" * 40})
+    assert huge.status_code == 400
+    assert _assigned(app, "shared", world) == {world.users["w1"], world.users["w2"]}
+
+
+def test_dissolving_a_pair_is_confirmed_keeps_its_row_and_can_be_undone(
+        app, client, world, sign_in):
+    with app.app_context():
+        pair = db.session.scalar(select(Pair.id))
+    sign_in("admin")
+    confirm = client.get(f"/admin/pairs/{pair}/dissolve")
+    assert confirm.status_code == 200 and "Dissolve the pair w1 and w2?" in confirm.get_data(
+        as_text=True)
+    assert client.post(f"/admin/pairs/{pair}/dissolve").status_code == 303
+    assert client.post(f"/admin/pairs/{pair}/dissolve").status_code == 303  # a double tap
+    with app.app_context():
+        assert db.session.get(Pair, pair).ended_at is not None
+    assert _undo(client, world.team).status_code == 303
+    with app.app_context():
+        assert db.session.get(Pair, pair).ended_at is None
+        actions = db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("pair.%"))).all()
+        assert actions == ["pair.dissolved", "pair.restored"]
+
+
+def test_renaming_a_team_is_audited_refuses_a_taken_name_and_can_be_undone(
+        app, client, world, sign_in):
+    sign_in("admin")
+    taken = client.post(f"/admin/teams/{world.team}/name", data={"name": "Team B"})
+    assert taken.status_code == 400 and "There is already a team called Team B." in \
+        taken.get_data(as_text=True)
+    assert client.post(f"/admin/teams/{world.team}/name",
+                       data={"name": "North"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Team, world.team).name == "North"
+    assert _undo(client, world.team).status_code == 303
+    with app.app_context():
+        assert db.session.get(Team, world.team).name == "Team A"
+        assert db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action == "team.renamed")).all() == [
+            f"team:{world.team} from:Team A to:North", f"team:{world.team} from:North to:Team A"]
+
+
+def test_a_client_code_is_corrected_the_old_code_kept_in_the_audit_log(
+        app, client, world, sign_in):
+    sign_in("admin")
+    url = f"/admin/clients/{world.clients['shared']}/code"
+    assert "Correct the code A-1" in client.get(url).get_data(as_text=True)
+    for bad, message in (("John Smith", "never a name"), ("A-2", "already has a client A-2"),
+                         ("a-1", "The code is A-1 already."), ("", "")):
+        answer = client.post(url, data={"code": bad})
+        assert answer.status_code == 400 and message in answer.get_data(as_text=True)
+    assert client.post(url, data={"code": "a-10"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).code == "A-10"
+        assert db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action == "client.code_corrected")).all() == [
+            f"client:{world.clients['shared']} from:A-1 to:A-10"]
+    assert _undo(client, world.team).status_code == 303
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).code == "A-1"
+
+
+def test_every_new_admin_and_session_post_needs_the_csrf_token(database_url, tmp_path, world):
+    from tests.support.apps import make_app
+
+    app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    browser = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      browser.get("/login").get_data(as_text=True)).group(1)
+    browser.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    with app.app_context():
+        pair = db.session.scalar(select(Pair.id))
+        assignment = db.session.scalar(select(Assignment.id))
+    for url in (f"/admin/users/{world.users['w1']}/deactivate",
+                f"/admin/users/{world.users['w1']}/reactivate",
+                f"/admin/pairs/{pair}/dissolve", f"/admin/pairs/{pair}/restore",
+                f"/admin/assignments/{assignment}/remove", f"/admin/teams/{world.team}/name",
+                f"/admin/clients/{world.clients['shared']}/code", "/account/sessions/1/end"):
+        assert browser.post(url, data={"name": "X", "code": "X-1"}).status_code == 400, url
+    with app.app_context():
+        assert db.session.get(Pair, pair).ended_at is None
+        assert db.session.get(Team, world.team).name == "Team A"
+        assert db.session.scalar(select(func.count()).select_from(Assignment)) == 4
