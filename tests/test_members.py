@@ -108,7 +108,7 @@ def test_no_sequence_of_admin_actions_alone_yields_a_session_that_reads_a_record
 ):
     assert admin.post("/admin/teams", data={"name": "South"}).status_code == 303
     south = db_team(app, "South")
-    admin.post("/admin/clients", data={"code": "S-1", "team": south})
+    admin.post(f"/admin/teams/{south}/clients", data={"code": "S-1"})
     codes = {
         "s-lead": _invite(admin, "s-lead", "lead", south),
         "s-worker": _invite(admin, "s-worker", "worker", south),
@@ -122,7 +122,7 @@ def test_no_sequence_of_admin_actions_alone_yields_a_session_that_reads_a_record
     with app.app_context():
         s_worker, s_client = _user(app, "s-worker").id, db.session.scalar(
             select(Client.id).where(Client.code == "S-1"))
-    admin.post("/admin/assignments", data={"client": s_client, "worker": s_worker,
+    admin.post(f"/admin/teams/{south}/assignments", data={"client": s_client, "worker": s_worker,
                                            "role": "lead_worker"})
     sessions = {name: _complete(app, name, code) for name, code in codes.items()}
     for name, session in sessions.items():
@@ -143,7 +143,7 @@ def db_team(app, name) -> int:
 def test_the_teams_lead_confirms_a_new_member_who_then_sees_their_records(app, world, admin):
     code = _invite(admin, "a-worker", "worker", world.team)
     worker = _complete(app, "a-worker", code)
-    admin.post("/admin/assignments", data={
+    admin.post(f"/admin/teams/{world.team}/assignments", data={
         "client": world.clients["shared"], "worker": _user(app, "a-worker").id,
         "role": "co_worker"})
     assert worker.get(f"/clients/{world.clients['shared']}").status_code == 303

@@ -163,7 +163,8 @@ def test_extra_fields_on_the_admin_forms_are_ignored(app, client, auth, world, f
     own = {name: str(names.get(value, value)) for name, value in own.items()}
     auth.login("admin")
     # A new account answers with its invitation code; the others redirect to the admin page.
-    assert _post(client, f"/admin/{form}", world, own).status_code == (
+    url = f"/admin/{form}" if form in ("teams", "users") else f"/admin/teams/{world.team}/{form}"
+    assert _post(client, url, world, own).status_code == (
         200 if form == "users" else 303)
     _assert_nothing_stored_from_extras(app)
     with app.app_context():

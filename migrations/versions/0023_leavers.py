@@ -1,14 +1,14 @@
 """leavers and sessions: a pair can end with its history kept, and each signed-in browser is
 listed so its owner can end it
 
-Revision ID: 0021_leavers
-Revises: 0020
+Revision ID: 0023_leavers
+Revises: 0022_progress_history
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_leavers"
-down_revision = "0020"
+revision = "0023_leavers"
+down_revision = "0022_progress_history"
 branch_labels = None
 depends_on = None
 
