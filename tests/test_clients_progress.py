@@ -337,7 +337,7 @@ def test_every_milestone_area_has_a_label():
 # The monthly report reads "not known" as missing
 
 
-def test_the_monthly_report_shows_not_known_and_no_change_arrow_for_it(
+def test_the_monthly_report_shows_not_known_and_no_change_words_for_it(
     app, client, auth, world
 ):
     with app.test_request_context():

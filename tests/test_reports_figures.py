@@ -136,7 +136,8 @@ def test_pair_agreement_uses_meetings_both_workers_captured_as_taking_place():
     assert pair.names == ("w1", "w2") and pair.meetings == 1
     assert pair.percent == round(100 * (observed - 1) / observed, 1)
     assert pair.kappa is None and "fewer than 5" in pair.kappa_note
-    assert pair.least_agreed == (("Hostility or fury", 0.0),)
+    (label, percent, rare), = pair.least_agreed
+    assert (label, percent, rare.note) == ("Hostility or fury", 0.0, "not enough data")
 
 
 def test_pair_agreement_equals_the_shared_agreement_module():
@@ -181,7 +182,8 @@ def test_worth_a_look_names_crises_repeated_warnings_no_shows_and_unmet_clients(
     look = monthly_figures(_data(clients=clients, meetings=meetings, captures=captures,
                                  phase_changes=changes), VOCABULARY).attention
     assert look.crises == (("A-1", date(2026, 10, 8)),)
-    assert look.warnings == (("A-1", 2),) and look.no_shows == (("A-2", 2),)
+    assert look.crisis_warnings == (("A-1", 2),)  # in crisis: named with the crisis
+    assert look.warnings == () and look.no_shows == (("A-2", 2),)
     assert look.unmet == ("A-3",)  # A-4 has not had a first meeting yet
     assert [(c.id, c.count) for c in look.slips] == [("judged", 1)]
     quiet = monthly_figures(_data(clients=(_client(1, "A-1"),), meetings=meetings[:1]),

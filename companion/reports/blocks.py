@@ -13,6 +13,7 @@ from companion.reports.data import (
     ReportData,
 )
 from companion.reports.months import month_key, previous_month
+from companion.reports.trend import MonthFigures, month_figures
 from companion.vocabulary import ALLIANCE
 
 FIRST_PHASE = "before_first_meeting"
@@ -56,6 +57,9 @@ class ClientBlock:
     milestones: tuple[tuple[date, str], ...]
     dimensions: tuple[int, ...] | None
     previous_dimensions: tuple[int, ...] | None
+    workers: tuple[tuple[str, str], ...] = ()  # (username, lead_worker | co_worker)
+    this_month: MonthFigures | None = None  # this client's figures this month
+    last_month: MonthFigures | None = None  # and last month
 
 
 def clients_at(data: ReportData, end: datetime):
@@ -96,6 +100,10 @@ def client_blocks(data: ReportData, changes_in_month, end, vocabulary) -> tuple[
         milestones[milestone.client_id].append((milestone.reached_on, milestone.title))
     month, previous = month_key(data.month), month_key(previous_month(data.month))
     ratings = {(r.client_id, r.month): r.scores for r in data.ratings}
+    workers = defaultdict(list)
+    for row in data.assignments:
+        workers[row.client_id].append((row.username, row.role))
+    compare = _comparison(data, vocabulary)
     return tuple(
         ClientBlock(
             code=client.code,
@@ -105,9 +113,32 @@ def client_blocks(data: ReportData, changes_in_month, end, vocabulary) -> tuple[
             milestones=tuple(milestones[client.id]),
             dimensions=ratings.get((client.id, month)),
             previous_dimensions=ratings.get((client.id, previous)),
+            workers=tuple(workers[client.id]),
+            this_month=compare(client.id, data.month),
+            last_month=compare(client.id, previous_month(data.month)),
         )
         for client, history in clients_at(data, end)
     )
+
+
+def _comparison(data: ReportData, vocabulary: Vocabulary):
+    """A function (client id, month) -> that client's trend.MonthFigures of the month."""
+    readiness = {m.id for m in vocabulary.readiness}
+    warning = {m.id for m in vocabulary.warning}
+    meetings, captures = defaultdict(list), defaultdict(list)
+    client_of = {}
+    for meeting in data.trend_meetings:
+        meetings[(meeting.client_id, month_key(meeting.held_on))].append(meeting)
+        client_of[meeting.id] = (meeting.client_id, month_key(meeting.held_on))
+    for capture in data.trend_captures:
+        if capture.meeting_id in client_of:
+            captures[client_of[capture.meeting_id]].append(capture)
+
+    def figures(client_id: int, first: date):
+        key = (client_id, month_key(first))
+        return month_figures(first, meetings[key], captures[key], readiness, warning)
+
+    return figures
 
 
 def _meeting_figures(meetings: list[MeetingRow], captures: dict, vocabulary: Vocabulary) -> dict:

@@ -37,6 +37,7 @@ class CaptureRow:
     tasks: int | None
     bond: int | None
     delay_minutes: int
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,23 @@ class DimensionRow:
 
 
 @dataclass(frozen=True)
+class DebriefRow:
+    """A debrief of one of the month's meetings; whether a next step was agreed, never its text."""
+
+    meeting_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    client_id: int
+    username: str
+    role: str  # lead_worker | co_worker
+
+
+@dataclass(frozen=True)
 class PairRow:
     first_id: int
     second_id: int
@@ -86,3 +104,10 @@ class ReportData:
     pairs: tuple[PairRow, ...] = ()
     usernames: dict[int, str] = field(default_factory=dict)
     aggregate: dict | None = None
+    # the trend window: this month and the five before it (meetings, captures, aggregates)
+    trend_meetings: tuple[MeetingRow, ...] = ()
+    trend_captures: tuple[CaptureRow, ...] = ()
+    aggregates: dict[str, dict] = field(default_factory=dict)
+    debriefs: tuple[DebriefRow, ...] = ()
+    assignments: tuple[AssignmentRow, ...] = ()
+    today: date | None = None  # the team's date when the report was made; None: month is over

@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from companion.clock import next_month, previous_month
 
-__all__ = ["MonthError", "month_key", "month_label", "next_month", "parse_month", "previous_month"]
+__all__ = ["MonthError", "month_key", "month_label", "next_month", "parse_month", "previous_month",
+           "trend_months"]
+TREND_MONTHS = 6
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
@@ -39,3 +41,16 @@ def month_key(day: date) -> str:
 def month_label(first: date) -> str:
     """"October 2026", in the interface language."""
     return format_date(first, "MMMM yyyy")
+
+
+def trend_months(month: date, count: int = TREND_MONTHS) -> tuple[date, ...]:
+    """`month` and the `count - 1` months before it, oldest first."""
+    months = [month]
+    for _ in range(count - 1):
+        months.insert(0, previous_month(months[0]))
+    return tuple(months)
+
+
+def short_month(first: date) -> str:
+    """"Oct", in the interface language."""
+    return format_date(first, "MMM")

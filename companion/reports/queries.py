@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.models import (
+    Assignment,
     Capture,
     Client,
+    Debrief,
     DimensionRating,
     Meeting,
     Milestone,
@@ -18,8 +20,10 @@ from companion.models import (
     User,
 )
 from companion.reports.data import (
+    AssignmentRow,
     CaptureRow,
     ClientRow,
+    DebriefRow,
     DimensionRow,
     MeetingRow,
     MilestoneRow,
@@ -28,15 +32,21 @@ from companion.reports.data import (
     ReportData,
 )
 from companion.reports.duplicates import one_per_slot
-from companion.reports.months import month_key, next_month, previous_month
+from companion.reports.months import month_key, next_month, previous_month, trend_months
 
 
-def report_data(team: Team, month: date) -> ReportData:
-    """Ten queries: clients, meetings, captures, phase history, milestones, ratings, pairs,
-    usernames and the stored aggregate. Notes and next steps are never selected."""
+def report_data(team: Team, month: date, today: date | None = None) -> ReportData:
+    """Eleven queries: clients, meetings and captures of the six-month trend window, phase
+    history, milestones, ratings, pairs, usernames, stored aggregates, debriefs and
+    assignments. Notes, next steps and agreed next steps are never selected."""
     start, end = month, next_month(month)
+    window = trend_months(month)
     in_team = Client.team_id == team.id
-    in_month = (Meeting.held_on >= start) & (Meeting.held_on < end)
+    in_window = (Meeting.held_on >= window[0]) & (Meeting.held_on < end)
+    trend = _meetings_and_captures(in_team, in_window)
+    meetings = tuple(m for m in trend["meetings"] if start <= m.held_on < end)
+    kept = {m.id for m in meetings}
+    aggregates = _aggregates(team.id, window)
     return ReportData(
         team_id=team.id,
         team_name=team.name,
@@ -44,7 +54,10 @@ def report_data(team: Team, month: date) -> ReportData:
         clients=_rows(ClientRow, select(Client.id, Client.code, Client.phase, Client.created_at,
                                                Client.closed_at, Client.closed_reason)
                       .where(in_team)),
-        **_meetings_and_captures(in_team, in_month),
+        meetings=meetings,
+        captures=tuple(c for c in trend["captures"] if c.meeting_id in kept),
+        trend_meetings=trend["meetings"],
+        trend_captures=trend["captures"],
         phase_changes=_rows(PhaseChangeRow, select(
             PhaseChange.client_id, PhaseChange.from_phase, PhaseChange.to_phase,
             PhaseChange.changed_at).join(Client).where(in_team)),
@@ -56,13 +69,28 @@ def report_data(team: Team, month: date) -> ReportData:
         pairs=_rows(PairRow, select(Pair.first_id, Pair.second_id).where(Pair.team_id == team.id)),
         usernames=dict(db.session.execute(
             select(User.id, User.username).where(User.team_id == team.id)).all()),
-        aggregate=db.session.scalar(select(MonthlyAggregate.figures).where(
-            MonthlyAggregate.team_id == team.id, MonthlyAggregate.month == month_key(month))),
+        aggregate=aggregates.get(month_key(month)),
+        aggregates=aggregates,
+        debriefs=_rows(DebriefRow, select(
+            Debrief.meeting_id, Debrief.opened_at, Debrief.closed_at,
+            Debrief.agreed_next_step.is_not(None)).join(Meeting).join(Client).where(
+            in_team, Meeting.held_on >= start, Meeting.held_on < end)),
+        assignments=_rows(AssignmentRow, select(
+            Assignment.client_id, User.username, Assignment.role).join(User).join(
+            Client, Client.id == Assignment.client_id).where(in_team).order_by(
+            Assignment.role.desc(), User.username)),
+        today=today,
     )
 
 
+def _aggregates(team_id: int, window: tuple[date, ...]) -> dict[str, dict]:
+    keys = [month_key(month) for month in window]
+    return dict(db.session.execute(select(MonthlyAggregate.month, MonthlyAggregate.figures).where(
+        MonthlyAggregate.team_id == team_id, MonthlyAggregate.month.in_(keys))).all())
+
+
 def _meetings_and_captures(in_team, in_month) -> dict:
-    """The month's meetings and captures, a meeting recorded twice counted once."""
+    """The window's meetings and captures, a meeting recorded twice counted once."""
     meetings = [(MeetingRow(*row[:4]), row[4]) for row in db.session.execute(select(
         Meeting.id, Meeting.client_id, Meeting.held_on, Meeting.attendance, Meeting.starts_at,
     ).join(Client).where(in_team, in_month)).all()]
@@ -78,14 +106,16 @@ def _captures(in_team, in_month) -> tuple[CaptureRow, ...]:
     query = (
         select(Capture.meeting_id, Capture.author_id, Capture.attendance, Capture.marks,
                Capture.rating_goals,
-               Capture.rating_tasks, Capture.rating_bond, Capture.delay_minutes)
+               Capture.rating_tasks, Capture.rating_bond, Capture.delay_minutes,
+               Capture.recorded_at)
         .join(Meeting, Meeting.id == Capture.meeting_id).join(Client)
         .where(in_team, in_month)
     )
     return tuple(
-        CaptureRow(meeting, author, attendance, tuple(marks or ()), goals, tasks, bond, delay or 0)
-        for meeting, author, attendance, marks, goals, tasks, bond, delay in db.session.execute(
-            query)
+        CaptureRow(meeting, author, attendance, tuple(marks or ()), goals, tasks, bond, delay or 0,
+                   recorded)
+        for meeting, author, attendance, marks, goals, tasks, bond, delay, recorded
+        in db.session.execute(query)
     )
 
 

@@ -7,19 +7,20 @@ from datetime import UTC, date, datetime
 from flask import current_app, render_template
 
 from companion import audit, content
-from companion.clock import team_zone
+from companion.clock import local_now, team_zone
 from companion.models import Team
-from companion.reports import charts, queries
+from companion.reports import charts, queries, trend_charts
 from companion.reports.figures import monthly_figures
-from companion.reports.months import month_key, month_label
+from companion.reports.months import month_key, month_label, short_month
 from companion.reports.pdf import html_to_pdf
+from companion.reports.trend import trend_rows
 from companion.reports.wording import dimension_change
 from companion.vocabulary import ATTENDANCE
 
 
 def monthly_report_pdf(team: Team, month: date) -> bytes:
     """The team's report for `month` as PDF bytes; the generation is audited (caller commits)."""
-    data = queries.report_data(team, month)
+    data = queries.report_data(team, month, today=local_now().date())
     figures = monthly_figures(data, content.current().vocabulary)
     zone = team_zone()
     html = render_template(
@@ -30,6 +31,11 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
         charts=charts,
         dimension_change=dimension_change,
         attendance=tuple(ATTENDANCE),
+        trend_rows=trend_rows,
+        trend_charts=trend_charts,
+        short_month=short_month,
+        decimal=decimal,
+        ratio=ratio,
         generated_at=datetime.now(UTC).astimezone(zone),
     )
     pdf = html_to_pdf(html, current_app.static_folder)
@@ -54,3 +60,13 @@ def format_minutes(minutes: float) -> str:
         return f"{hours} h {rest:02d} min"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours} h"
+
+
+def decimal(value: float | None) -> str:
+    """1.5, or a dash for a figure not known."""
+    return "–" if value is None else f"{value:.1f}"
+
+
+def ratio(value: float | None) -> str:
+    """0.42, or a dash."""
+    return "–" if value is None else f"{value:.2f}"
