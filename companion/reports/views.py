@@ -1,4 +1,5 @@
-"""The lead's reports page and the PDF download; only the team's own lead gets either."""
+"""The lead's reports page, the monthly PDF and the funders' figures; only the team's own lead
+gets any of them."""
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -32,20 +33,44 @@ def index():
     return page, 400 if error else 200
 
 
-@bp.get("/<int:team_id>/<month>.pdf")
-@access.allow("lead")
-def monthly(team_id: int, month: str):
+def _team_month(team_id: int, month: str):
+    """The team (its lead only) and the first day of `month`, or a 400 saying what is wrong."""
     team = access.load_team(team_id)
     try:
-        first = parse_month(month)
+        return team, parse_month(month)
     except MonthError as exc:
         error = BadRequest(str(exc))
         error.show_to_user = True
         raise error from None
-    pdf = render.monthly_report_pdf(team, first)
-    db.session.commit()
-    filename = render.report_filename(team, first)
-    return Response(pdf, mimetype="application/pdf", headers={
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    db.session.commit()  # the audit entry of the generation
+    return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
     })
+
+
+@bp.get("/<int:team_id>/<month>.pdf")
+@access.allow("lead")
+def monthly(team_id: int, month: str):
+    team, first = _team_month(team_id, month)
+    pdf = render.monthly_report_pdf(team, first)
+    return _download(pdf, "application/pdf", render.report_filename(team, first))
+
+
+@bp.get("/<int:team_id>/<month>/funders.csv")
+@access.allow("lead")
+def funders_csv(team_id: int, month: str):
+    team, first = _team_month(team_id, month)
+    text = render.funders_csv(team, first)
+    return _download(text, "text/csv", render.report_filename(team, first, "-funders.csv"))
+
+
+@bp.get("/<int:team_id>/<month>/funders.pdf")
+@access.allow("lead")
+def funders_pdf(team_id: int, month: str):
+    team, first = _team_month(team_id, month)
+    pdf = render.funders_pdf(team, first)
+    return _download(pdf, "application/pdf", render.report_filename(team, first, "-funders.pdf"))

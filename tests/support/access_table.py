@@ -96,6 +96,8 @@ EXPECTED = {
     "offline.token GET": (302, 204, 204, 204, 403, 403, 403),
     "reports.index GET": (302, 403, 403, 403, 200, 200, 403),
     "reports.monthly GET": (302, 403, 403, 403, 200, 404, 403),
+    "reports.funders_csv GET": (302, 403, 403, 403, 200, 404, 403),
+    "reports.funders_pdf GET": (302, 403, 403, 403, 200, 404, 403),
     "workers.show GET": (302, 403, 403, 403, 200, 404, 403),
 }
 # Values for URL variables: (this team's record, the other team's record or None).
