@@ -40,6 +40,8 @@ WORDS = {
     "client.created": _l("%(who)s added the client %(client)s"),
     "assignment.created": _l("%(who)s assigned %(user)s to %(client)s"),
     "report.generated": _l("%(who)s downloaded the %(month)s report"),
+    "report.funders_csv": _l("%(who)s downloaded the funders' figures to %(month)s (CSV)"),
+    "report.funders_pdf": _l("%(who)s downloaded the funders' figures to %(month)s (PDF)"),
     "goals.printed": _l("%(who)s printed the agreed goals of %(client)s"),
     "audit.viewed": _l("%(who)s read the audit trail"),
     "audit.exported": _l("%(who)s exported %(count)s audit entries as CSV"),
