@@ -2,6 +2,7 @@
 also confirmed). Sign-in is refused and every session ends at once; the lead sees the leaver's
 clients as needing a worker; captures stay attributed; pairs end with their history kept."""
 
+import re
 import threading
 from datetime import time
 
@@ -37,6 +38,7 @@ def test_deactivation_is_confirmed_then_sign_in_and_sessions_end_and_captures_st
     page = client.get(f"/admin/users/{world.users['w3']}/deactivate")
     assert page.status_code == 200 and "A-2" in page.get_data(as_text=True)
     assert leaver.get("/").status_code == 200  # the confirmation page changed nothing
+    assert f"admin clients:{world.clients['w3_only']}" in _audit(app, "clients.listed")
 
     assert client.post(f"/admin/users/{world.users['w3']}/deactivate").status_code == 303
     assert leaver.get("/").status_code == 302  # that session ended at once
@@ -61,6 +63,7 @@ def test_the_lead_sees_the_leavers_clients_as_needing_a_worker_until_handed_over
     attention = home[home.index('id="attention"'):]
     assert 'class="cards attention-needs_worker"' in attention
     assert "Needs a worker: w3 left the team." in attention and "A-2" in attention
+    assert re.search(r"w3</span> <span class=\"muted\">1 client · deactivated", home)
     page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
     version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
     answer = client.post(f"/clients/{world.clients['w3_only']}/hand-over", data={

@@ -71,6 +71,29 @@ def test_unassign_is_confirmed_takes_access_away_at_once_and_can_be_undone(
     assert worker.get(f"/clients/{world.clients['shared']}").status_code == 200
 
 
+def test_undoing_the_lead_workers_unassign_makes_them_lead_worker_again(
+        app, client, world, sign_in):
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["w1"]))
+    sign_in("admin")
+    confirm = client.get(f"/admin/assignments/{assignment}/remove").get_data(as_text=True)
+    client.post(f"/admin/assignments/{assignment}/remove",
+                data={"version": VERSION.search(confirm).group(1)})
+    assert _roles(app, world) == {"w2": "lead_worker"}  # the co-worker leads now
+    assert _undo(client, world.team).status_code == 303
+    assert _roles(app, world) == {"w1": "lead_worker", "w2": "co_worker"}
+
+
+def _roles(app, world):
+    from companion.models import User
+
+    with app.app_context():
+        return dict(db.session.execute(select(User.username, Assignment.role).join(
+            Assignment, Assignment.user_id == User.id).where(
+            Assignment.client_id == world.clients["shared"])).all())
+
+
 def test_an_unassign_from_an_older_page_is_refused_and_changes_nothing(
         app, client, world, sign_in):
     with app.app_context():

@@ -74,11 +74,16 @@ def create_client(code: str, team: Team) -> Client:
 def assign(client: Client, user: User, role: str = "lead_worker") -> Assignment:
     if role not in ASSIGNMENT_ROLES:
         raise AdminError(_l("Unknown assignment role %(role)s.", role=repr(role)))
-    if user.role != "worker" or user.team_id != client.team_id:
+    if user.role != "worker" or user.team_id != client.team_id or not user.active:
         raise AdminError(_l("Only a worker of the client's own team can be assigned."))
     existing = db.session.scalar(
         select(Assignment).where(Assignment.client_id == client.id, Assignment.user_id == user.id)
     )
+    if role == "lead_worker":  # one lead worker per client: whoever was, is a co-worker now
+        for other in db.session.scalars(select(Assignment).where(
+                Assignment.client_id == client.id, Assignment.role == "lead_worker",
+                Assignment.user_id != user.id)):
+            other.role = "co_worker"
     if existing:
         existing.role = role
         return existing

@@ -8,7 +8,7 @@ from flask_login import current_user
 from companion import access
 from companion.admin import changes, operations
 from companion.admin.forms import CodeForm, VersionForm
-from companion.admin.team_views import _back, bp
+from companion.admin.team_views import _back, bp, shown
 from companion.clients.lifecycle import ClientStateError
 from companion.extensions import db
 from companion.models import Assignment, Client, Pair
@@ -18,8 +18,8 @@ from companion.models import Assignment, Client, Pair
 @access.allow("admin")
 def confirm_unassign(assignment_id: int):
     assignment = access.load_for_admin(Assignment, assignment_id)
-    return render_template("admin/unassign.html", assignment=assignment,
-                           form=VersionForm(formdata=None, version=assignment.client.version))
+    return shown("admin/unassign.html", [assignment.client_id], assignment=assignment,
+                 form=VersionForm(formdata=None, version=assignment.client.version))
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
@@ -30,8 +30,8 @@ def unassign(assignment_id: int):
     form = VersionForm()
     refused = _unassigned(assignment, form)
     if refused:
-        return render_template("admin/unassign.html", assignment=assignment, form=form,
-                               error=refused[1]), refused[0]
+        return shown("admin/unassign.html", [assignment.client_id], refused[0],
+                     assignment=assignment, form=form, error=refused[1])
     return _back(client.team_id, _("%(name)s no longer works with %(code)s.",
                                    name=worker.username, code=client.code), {
         "label": _("Undo: assign %(name)s again", name=worker.username),
@@ -89,7 +89,7 @@ def correct_code(client_id: int):
     old = _corrected(client, form) if form.validate_on_submit() else None
     if old is None:
         status = 400 if form.is_submitted() else 200
-        return render_template("admin/code.html", client=client, form=form), status
+        return shown("admin/code.html", [client.id], status, client=client, form=form)
     return _back(client.team_id, _("%(old)s is now %(code)s.", old=old, code=client.code), {
         "label": _("Undo: back to %(code)s", code=old), "fields": {"code": old},
         "action": url_for("admin.correct_code", client_id=client.id)})

@@ -53,6 +53,14 @@ def _page(team: Team, status: int = 200, **bound):
     return page, status
 
 
+def shown(template: str, client_ids, status: int = 200, **context):
+    """A page naming client codes: which ones is audited like any other read."""
+    audit.listed("admin", client_ids)
+    page = render_template(template, **context)
+    db.session.commit()
+    return page, status
+
+
 def _back(team_id: int, message: str, undo: dict | None = None):
     db.session.commit()
     flash(message)

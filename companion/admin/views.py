@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from companion import access
+from companion import access, audit
 from companion.admin import leavers, operations
 from companion.admin.forms import TeamForm, UserForm
 from companion.extensions import db
@@ -98,7 +98,11 @@ def confirm_deactivate(user_id: int):
     user = _other_account(user_id)
     if user is None:
         return redirect(url_for("admin.index"), 303)
-    return render_template("admin/deactivate.html", user=user, **leavers.consequences(user))
+    found = leavers.consequences(user)
+    audit.listed("admin", [client.id for client in found["clients"]])
+    page = render_template("admin/deactivate.html", user=user, **found)
+    db.session.commit()
+    return page
 
 
 @bp.post("/users/<int:user_id>/deactivate")
