@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from companion.clients import progress
 from companion.extensions import db
+from companion.i18n import when
 from companion.models import (
     AuditEntry,
     Client,
@@ -325,3 +326,21 @@ def test_the_agreed_goals_show_target_months_for_reached_goals_and_speak_german(
     assert pages == 1 and "Wohnung finden" in words
     assert "März 2099" in words and "November 2026" in words
     assert "March" not in words and "Our agreed goals" not in words
+
+
+@pytest.mark.parametrize(("months", "held_days_ago"), [(3, 100), (2, 10)])
+def test_the_printed_review_date_is_never_in_the_past(
+    app, client, sign_in, world, months, held_days_ago
+):
+    today = team_today()
+    held = today - timedelta(days=held_days_ago)
+    with app.app_context():
+        db.session.get(Client, world.clients["shared"]).review_every_months = months
+        db.session.add(Review(client_id=world.clients["shared"], held_on=held))
+        db.session.commit()
+    due = progress.add_months(held, months) <= today
+    expected = progress.add_months(today if due else held, months)
+    sign_in("w1")
+    _, words = _goals_text(client, world)
+    with app.test_request_context():
+        assert f"together again by {when(expected)}." in words

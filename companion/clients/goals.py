@@ -7,7 +7,7 @@ from flask import current_app, render_template
 from sqlalchemy import case, select
 
 from companion import audit
-from companion.clients.progress import review_status
+from companion.clients.progress import add_months, review_status
 from companion.extensions import db
 from companion.models import Milestone
 from companion.reports.pdf import StaticOnlyFetcher, laid_out
@@ -32,13 +32,15 @@ def agreed_goals_pdf(client, today: date) -> bytes:
     as many goals as fit (the rest counted in a line); the caller commits."""
     goals = agreed_goals(client)
     review = review_status(client, goals, today)
+    # Printed when the review is due (most likely during it): the next one after today.
+    next_review = review.next_on if review.next_on > today else add_months(today, review.every)
     fetcher = StaticOnlyFetcher(current_app.static_folder)
     counts = {status: sum(g.status == status for g in goals) for status in SHOWN}
 
     def render(shown: int, compact: bool):
         html = render_template("clients/goals_pdf.html", code=client.code, goals=goals[:shown],
                                counts=counts, left_out=len(goals) - shown, compact=compact,
-                               review=review)
+                               next_review=next_review)
         return laid_out(html, current_app.static_folder, fetcher)
 
     document = render(len(goals), compact=False) if len(goals) <= ROOMY else None
