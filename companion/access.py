@@ -147,7 +147,7 @@ def load_own_capture(capture_id: int) -> Capture:
 
 def load_shared_meeting(meeting_id: int) -> "SharedMeeting":
     """The shared meeting, or 404: it must be a two-worker meeting of a client the user may
-    see, the viewing worker must be one of the two, and must have saved their own capture."""
+    see, and the viewing worker must be one of the two (blind until their capture is saved)."""
     from companion.debriefs.shared import shared_meeting
 
     meeting = db.session.scalar(
@@ -159,7 +159,7 @@ def load_shared_meeting(meeting_id: int) -> "SharedMeeting":
     load_client(meeting.client_id, action="debrief.view")
     shared = shared_meeting(meeting, current_user)
     if shared is None:
-        deny(f"meeting:{meeting_id}")  # not a pair's meeting, not theirs, or still blind
+        deny(f"meeting:{meeting_id}")  # not a pair's meeting, or not theirs
     audit.record("debrief.view", f"meeting:{meeting.id}")
     return shared
 

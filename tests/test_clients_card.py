@@ -61,6 +61,7 @@ def test_the_card_page_shows_the_override(app, client, auth, world, tmp_path):
     write_card(tmp_path, "first_meetings.beginning.toml", body,
                phases='["first_meetings"]', parts='["beginning"]')
     app.extensions["content"] = load_content(tmp_path)
+    app.extensions["content_languages"]["en"] = app.extensions["content"]  # English as loaded
     auth.sign_in("w1")
     page = text_of(client.get(card_url(world, "beginning")))
     assert "Offer tea before anything else." in page
@@ -104,7 +105,7 @@ def test_the_current_part_is_marked_in_the_switcher(client, auth, world):
 def test_the_client_page_opens_on_the_beginning_card(client, auth, world):
     auth.sign_in("w1")
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
-    assert "Card for now" in page
+    assert "Before you go in" in page
     assert re.findall(r'<a id="part-(\w+)"[^>]*aria-current="page"', page) == ["beginning"]
 
 
@@ -158,13 +159,14 @@ def test_a_boosted_link_or_history_restore_gets_the_full_page(client, auth, worl
         assert "<html" in response.get_data(as_text=True)
 
 
-def test_part_links_work_without_javascript_and_ask_htmx_to_push_the_url(client, auth, world):
+def test_part_links_work_without_javascript_and_replace_the_history_entry(client, auth, world):
     auth.sign_in("w1")
     page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
     url = card_url(world, "afterwards")
     link = re.search(rf'<a id="part-afterwards" href="{url}"[^>]*>', page).group(0)
     assert f'hx-get="{url}"' in link and 'hx-target="#card"' in link
-    assert 'hx-push-url="true"' in link
+    assert 'hx-replace-url="true"' in link and "hx-push-url" not in link
+    assert "show:#card:top" in link  # the new card's top comes into view
     followed = client.get(url)
     assert followed.status_code == 200 and "<html" in followed.get_data(as_text=True)
 

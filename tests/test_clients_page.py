@@ -140,7 +140,7 @@ def test_a_lead_sees_the_suggestion_but_no_buttons(app, client, auth, world):
     auth.sign_in("lead")
     page = page_of(client, world)
     assert "Suggested: open the crisis card" in page
-    assert "/suggestion/confirm" not in page and "/phase" not in page
+    assert "/suggestion/confirm" not in page and '/phase"' not in page
 
 
 def test_the_page_never_changes_a_phase_by_itself(app, client, auth, world):
@@ -194,7 +194,7 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
     meeting_id = shared_meeting(app, world, 1, w2=["family_contact", "hostility"])
     auth.sign_in("w1")
     page = page_of(client, world)
-    entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="grid-heading"')]
+    entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="signs-heading"')]
     assert 'data-author="w2"' not in entry and "Contact with family" not in entry
     assert "Not captured by you yet; your partner's capture shows after yours" in entry
     assert 'id="marker-grid"' not in page
@@ -205,7 +205,7 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
         records.capture(db.session.get(Meeting, meeting_id), world.users["w1"], ["relaxed"])
         db.session.commit()
     page = page_of(client, world)
-    entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="grid-heading"')]
+    entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="signs-heading"')]
     assert 'data-author="w1"' in entry and 'data-author="w2"' in entry
     assert "Contact with family" in entry
     assert seen_in_grid(page, "Contact with family") == [True]

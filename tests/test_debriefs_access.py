@@ -101,12 +101,13 @@ def _leaks(response) -> list[str]:
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
-def test_the_comparison_url_is_404_until_ones_own_capture_is_saved(
+def test_the_comparison_url_says_capture_first_until_ones_own_capture_is_saved(
     client, auth, only_partner_in, headers
 ):
     auth.sign_in("w2")
     response = client.get(f"/meetings/{only_partner_in}/debrief", headers=headers)
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert "Capture this meeting first" in response.get_data(as_text=True)
     assert _leaks(response) == []
 
 

@@ -51,6 +51,8 @@ def _url(rule, ids) -> str:
             values[name] = "2025-01"
         elif rule._converters[name].__class__.__name__ == "IntegerConverter":
             values[name] = 1
+        elif rule._converters[name].__class__.__name__ == "AnyConverter":
+            values[name] = sorted(rule._converters[name].items)[0]  # e.g. a client page section
         else:
             values[name] = "beginning"
     return rule.build(values)[1]

@@ -1,5 +1,6 @@
 """`seed-demo` builds the demo teams once; running it again changes nothing."""
 
+import html
 import os
 import re
 import subprocess
@@ -105,3 +106,33 @@ def test_the_partners_view_does_not_depend_on_pythons_string_hashing():
         for seed in ("1", "2", "3")
     }
     assert len(views) == 1
+
+
+def test_the_demo_shows_notes_a_live_warning_and_a_debrief_with_two_proposals(
+    app, client, runner, monkeypatch
+):
+    """Issue 12: notes a worker can read again, a warning sign still live before the next
+    meeting, and a debrief waiting for a decision between two proposed next steps."""
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "demo password 1")
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        ids = dict(db.session.execute(select(Client.code, Client.id)).all())
+        waiting = db.session.scalar(select(Debrief).where(Debrief.closed_at.is_(None)))
+        proposals = [c.next_step for c in db.session.scalars(
+            select(Capture).where(Capture.meeting_id == waiting.meeting_id))]
+    client.post("/login", data={"username": "worker1", "password": "demo password 1"})
+    for code in ("K-101", "K-102", "K-103", "K-106"):
+        page = client.get(f"/clients/{ids[code]}").get_data(as_text=True)
+        brief = page[page.index('id="now-heading"'):page.index('id="card"')]
+        assert 'id="last-note"' in brief, code
+        timeline = page[page.index('id="timeline"'):page.index('id="section-signs"')]
+        assert timeline.count('class="note"') >= 3, code
+    crisis = client.get(f"/clients/{ids['K-103']}").get_data(as_text=True)
+    brief = crisis[crisis.index('id="now-heading"'):crisis.index('id="card"')]
+    assert re.search(r"Hostility or fury|Talk of quitting|Distrust or paranoia", brief)
+    assert "(meeting on" in brief  # a warning sign of a meeting, not only a rating dip
+    assert len(set(proposals)) == 2 and None not in proposals
+    comparison = client.get(f"/meetings/{waiting.meeting_id}/debrief").get_data(as_text=True)
+    assert comparison.count("Use this") == 2
+    assert all(html.escape(step) in comparison for step in proposals)
+    assert "Ready to compare" in client.get("/").get_data(as_text=True)

@@ -16,6 +16,7 @@ from companion.capture.validation import Rules, validate
 from companion.clients.lifecycle import open_case
 from companion.clock import local_now, team_zone
 from companion.content import Vocabulary
+from companion.debriefs.shared import ready_to_compare
 from companion.extensions import db
 from companion.models import Capture, Client, Meeting, User
 from companion.rendering import page_or_fragment, render_fragment, see_other, wants_fragment
@@ -164,7 +165,8 @@ def _answer_saved(capture: Capture, message: str):
                  time=when(receipts.received_at(capture, zone), "time"))
     if wants_fragment():
         response = render_fragment("capture/_saved.html", capture=capture, message=message,
-                                   received=received, client=capture.meeting.client)
+                                   received=received, client=capture.meeting.client,
+                                   compare=ready_to_compare(capture))
     else:
         flash(f"{message} {received}.", f"saved:{capture.idempotency_key}")
         response = see_other(url_for("clients.show", client_id=capture.meeting.client_id))

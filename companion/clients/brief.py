@@ -29,11 +29,26 @@ class NextStep:
     agreed: bool  # agreed by the pair in a debrief, not one worker's own plan
 
 
+FIRST_PROMPTS = 4  # a long card shows its first prompts (the file's order) and the rest on "more"
+
+
 def card_context(client, part: str) -> dict:
     """The prompt card of the client's phase for one part of the session."""
     card = content.current().card(client.phase, part)
+    first, more = first_prompts(card)
     return {"client": client, "part": part, "parts": list(PARTS), "card": card,
-            "topics": _by_topic(card.prompts)}
+            "topics": _by_topic(first), "more": more}
+
+
+def first_prompts(card) -> tuple[list, list]:
+    """The prompts shown at once and those behind "more". A team orders a card's file with
+    what matters most first; crisis steps are never hidden, nor is a single extra prompt
+    (a "more" tap for one line costs more than it saves). Don'ts always show."""
+    prompts = list(card.prompts)
+    if card.phase == "crisis" or any(p.topic for p in prompts) \
+            or len(prompts) <= FIRST_PROMPTS + 1:
+        return prompts, []
+    return prompts[:FIRST_PROMPTS], prompts[FIRST_PROMPTS:]
 
 
 def _by_topic(prompts) -> list[tuple[str | None, list]]:
@@ -113,6 +128,16 @@ def next_step(client, user) -> NextStep | None:
     if capture:
         return NextStep(capture.next_step, capture.held_on, agreed=False)
     return None
+
+
+def last_note(captures, user) -> Capture | None:
+    """The newest note (in meeting order) among the captures a worker may read; a lead sees
+    only that a note exists, on the timeline."""
+    if user.role != "worker":
+        return None
+    noted = [c for c in captures if c.note]
+    return max(noted, key=lambda c: (c.held_on, c.starts_at, c.recorded_at),
+               default=None)
 
 
 def _agreed_at(debrief: Debrief) -> datetime:

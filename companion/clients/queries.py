@@ -11,6 +11,7 @@ from companion import content, suggestions
 from companion.clients.brief import (
     card_context,
     current_suggestion,
+    last_note,
     next_step,
     observations,
     open_warnings,
@@ -44,6 +45,11 @@ class TimelineEntry:
     captures: list[Capture]
     awaiting_own: bool  # a shared meeting the viewer has not captured yet
 
+    @property
+    def comparable(self) -> bool:
+        """Two captures in, and not both saying it was cancelled (nothing to compare then)."""
+        return len(self.captures) > 1 and any(c.attendance != "cancelled" for c in self.captures)
+
 
 def client_page(client, user, part: str = "beginning") -> dict:
     """Everything the client page shows, read in a fixed number of queries."""
@@ -57,6 +63,7 @@ def client_page(client, user, part: str = "beginning") -> dict:
     return card_context(client, part) | {
         "suggestion": suggestion,
         "next_step": next_step(client, user),
+        "last_note": last_note(captures, user),
         "warnings": open_warnings(merged, suggestion, rules.flags),
         "timeline": timeline(meetings, captures, user),
         "grid": grid(merged),

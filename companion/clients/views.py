@@ -20,6 +20,7 @@ from companion.vocabulary import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
+SECTIONS = "meetings, signs, milestones, ratings, phase, workers"  # each opens on its own URL
 
 
 def render_page(client, part: str = "beginning", status: int = 200, **forms_and_errors):
@@ -68,8 +69,11 @@ def refused(client, form, error: ProgressError, name: str, status: int = 400, **
     return render_page(client, status=status, **{name: form}, **more)
 
 
-def back_to(client):
-    return see_other(url_for("clients.show", client_id=client.id))
+def back_to(client, section: str | None = None):
+    if section is None:
+        return see_other(url_for("clients.show", client_id=client.id))
+    return see_other(url_for("clients.section", client_id=client.id, section=section,
+                             _anchor=f"section-{section}"))
 
 
 @bp.get("/<int:client_id>")
@@ -81,6 +85,13 @@ def show(client_id: int):
         handover.mark_seen(arrived)
         db.session.commit()
     return render_page(client, arrived=arrived)
+
+
+@bp.get(f"/<int:client_id>/<any({SECTIONS}):section>")
+@access.allow("worker", "lead")
+def section(client_id: int, section: str):
+    """The client page with one section of history or trends open."""
+    return render_page(access.load_client(client_id), open_section=section)
 
 
 @bp.get("/<int:client_id>/card/<part>")
@@ -140,7 +151,7 @@ def add_milestone(client_id: int):
     except ProgressError as error:
         return refused(client, form, error, "milestone_form", milestone_open=True)
     db.session.commit()
-    return back_to(client)
+    return back_to(client, "milestones")
 
 
 @bp.post("/<int:client_id>/milestones/<int:milestone_id>")
@@ -158,7 +169,7 @@ def update_milestone(client_id: int, milestone_id: int):
     except ProgressError as error:
         return render_page(client, status=409, milestone_error=str(error))
     db.session.commit()
-    return back_to(client)
+    return back_to(client, "milestones")
 
 
 @bp.post("/<int:client_id>/review-interval")
@@ -198,7 +209,7 @@ def rate(client_id: int):
     except ProgressError as error:
         return refused(client, form, error, "rating_form")
     db.session.commit()
-    return back_to(client)
+    return back_to(client, "ratings")
 
 
 @bp.get("/<int:client_id>/goals.pdf")

@@ -48,7 +48,8 @@ def home_debriefs(user: User) -> HomeDebriefs:
     """What a worker's home says about shared meetings: only who captured when, no content.
 
     One statement that returns only the meetings with something to say (one capture in, or
-    both in and the debrief still open), so its cost follows the open work, not the history."""
+    both in and nothing decided yet: no agreed step, not closed, not both recorded as
+    cancelled), so its cost follows the open work, not the history."""
     result = HomeDebriefs(pairs=pairs_of(user))
     if user.role != "worker":
         return result
@@ -81,10 +82,18 @@ def _open_shared(user: User):
         .where(Meeting.client_id.in_(visible),
                Meeting.held_on >= local_now().date() - timedelta(days=HOME_LOOKBACK_DAYS),
                or_(mine.id.is_not(None), theirs.id.is_not(None)),
-               or_(mine.id.is_(None), theirs.id.is_(None), Debrief.closed_at.is_(None)),
+               or_(mine.id.is_(None), theirs.id.is_(None),
+                   and_(_undecided(), or_(mine.attendance != "cancelled",
+                                          theirs.attendance != "cancelled"))),
                workers.scalar_subquery() == 2)
         .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc())
     )
+
+
+def _undecided():
+    """A debrief not closed and without an agreed step (or none yet): still to compare."""
+    return and_(Debrief.closed_at.is_(None),
+                or_(Debrief.agreed_next_step.is_(None), Debrief.agreed_next_step == ""))
 
 
 def _sort_home_item(result, meeting, partner, mine, theirs, debrief) -> None:
@@ -92,5 +101,5 @@ def _sort_home_item(result, meeting, partner, mine, theirs, debrief) -> None:
         result.waiting.append(HomeItem("waiting", meeting, partner, theirs))
     elif mine and not theirs and utcnow() - mine > REMINDER_AFTER:
         result.partner_late.append(HomeItem("partner_late", meeting, partner, mine))
-    elif mine and theirs and (debrief is None or debrief.closed_at is None):
+    elif mine and theirs:  # the query left out decided and cancelled ones
         result.compare.append(HomeItem("compare", meeting, partner, None, debrief))

@@ -27,7 +27,7 @@ bp = Blueprint("debriefs", __name__)
 @access.allow("worker", "lead")
 def show(meeting_id: int):
     shared = access.load_shared_meeting(meeting_id)
-    if shared.viewer_is_worker and shared.both_in:
+    if shared.viewer_is_worker and shared.both_in and not shared.cancelled:
         operations.open_debrief(shared)
     return render_template("debriefs/show.html", **_context(shared))
 
@@ -78,9 +78,10 @@ def pair(pair_id: int):
 
 
 def _opened(meeting_id: int) -> SharedMeeting:
-    """The shared meeting with its debrief opened; 404 until both captures are in."""
+    """The shared meeting with its debrief opened; 404 until both captures are in, and for a
+    meeting both recorded as cancelled."""
     shared = access.load_shared_meeting(meeting_id)
-    if not shared.both_in:
+    if not shared.both_in or shared.cancelled:
         access.deny(f"meeting:{meeting_id}")
     operations.open_debrief(shared)
     db.session.commit()  # opened, whatever the answer to this request

@@ -32,9 +32,28 @@ NEXT_STEPS = {
     "crisis": ("Ask for one more meeting, whatever happens", "Say plainly that I was wrong",
                "Check in with the institution about the transfer"),
 }
-NOTES = ("Talked mostly about his daughter.", "Quiet at first, warmer after coffee.",
-         "Asked me about my own weekend.", "Guard interrupted twice.",
-         "Laughed for the first time.")
+# Short notes that fit the phase; five each, so the seeded draws stay the same for every phase.
+NOTES = {
+    "first_meetings": ("Talked mostly about his daughter.", "Quiet at first, warmer after coffee.",
+                       "Asked me about my own weekend.", "Guard interrupted twice.",
+                       "Laughed for the first time."),
+    "change_work": ("Talked about his daughter's school; wants to be there for her.",
+                    "Brought his own list of questions about the course.",
+                    "Said the old group would not write to him any more, without anger.",
+                    "Guard interrupted twice; he picked up where we left off.",
+                    "Asked what a normal working week looks like."),
+    "crisis": ("Angry about the transfer; said we are all the same.",
+               "Would not look at us for the first half hour.",
+               "Said he is thinking of stopping the meetings.",
+               "Calmer at the end; agreed to one more meeting.",
+               "Asked who reads what I write down."),
+}
+# The lead worker's newest capture always has a note, so "Last note" reads as recent.
+LATEST_NOTE = {
+    "first_meetings": "Easier today; he asked when we come next.",
+    "change_work": "Talked through the first week outside, day by day.",
+    "crisis": "Tense throughout; said he does not trust the institution any more.",
+}
 SLIP_CHANCE = 0.12
 PARTNER_MISSES = 0.2  # chance the second worker did not tick a marker the first one saw
 PARTNER_ADDS = 0.15  # chance the second worker ticked one more
@@ -58,6 +77,7 @@ def add(story: Story, zone: ZoneInfo, today: date) -> None:
     rng = random.Random(f"captures {story.code}")  # noqa: S311  # nosec B311
     db.session.flush()
     left_to_do = _left_to_do(story)
+    newest_of_lead = len(story.meetings) - 1 - len(left_to_do)  # its last own capture
     shared: list[tuple[Capture, Capture]] = []
     for index, (week, meeting) in enumerate(story.meetings):
         seen = _observed(story, week, meeting.attendance, rng)
@@ -66,7 +86,9 @@ def add(story: Story, zone: ZoneInfo, today: date) -> None:
             if (index, position) in left_to_do:
                 continue
             marks, ratings = seen if position == 0 else _partner_view(seen, rng)
-            captures.append(_capture(meeting, worker, story, week, marks, ratings, zone, rng))
+            latest = position == 0 and index == newest_of_lead
+            captures.append(_capture(meeting, worker, story, week, marks, ratings, zone, rng,
+                                     latest))
         if len(captures) == 2:
             shared.append((captures[0], captures[1]))
     db.session.flush()
@@ -132,7 +154,14 @@ def _partner_view(seen, rng: random.Random):
     return frozenset(kept), moved
 
 
-def _capture(meeting, worker, story, week, marks, ratings, zone, rng) -> Capture:
+def _note(attended: bool, phase: str, latest: bool, rng: random.Random) -> str | None:
+    """A phase-fitting note for about a third of the meetings held (the draws as before)."""
+    if attended and rng.random() < 0.3:
+        return rng.choice(NOTES.get(phase, NOTES["first_meetings"]))
+    return LATEST_NOTE.get(phase) if attended and latest else None
+
+
+def _capture(meeting, worker, story, week, marks, ratings, zone, rng, latest=False) -> Capture:
     delay = rng.choice((12, 20, 25, 35, 45, 60, 90, 240, 900))
     end = datetime.combine(meeting.held_on, meeting.starts_at) + timedelta(
         minutes=meeting.length_minutes)
@@ -147,7 +176,7 @@ def _capture(meeting, worker, story, week, marks, ratings, zone, rng) -> Capture
         length_minutes=meeting.length_minutes, marks=sorted(marks),
         rating_goals=ratings[0], rating_tasks=ratings[1], rating_bond=ratings[2],
         next_step=rng.choice(NEXT_STEPS[phase]) if attended and phase in NEXT_STEPS else None,
-        note=rng.choice(NOTES) if attended and rng.random() < 0.3 else None,
+        note=_note(attended, phase, latest, rng),
         co_worker_id=partner.id if partner else None,
         recorded_at=recorded_at, delay_minutes=delay,
     )

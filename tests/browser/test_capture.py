@@ -161,6 +161,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     page.get_by_role("link", name="Back to K-106").click()
     [capture] = captures_with_key(live_app, key)
     page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
+    page.locator("#section-meetings > summary").tap()  # the history sits behind a section
     assert f"{team_today():%-d %b}" in page.locator("#timeline").inner_text()
 
 

@@ -4,6 +4,7 @@ import os
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.support.browser import sign_in
 
@@ -21,9 +22,13 @@ def current_part(page) -> str:
     return page.locator('.part-switcher a[aria-current="page"]').inner_text()
 
 
-def test_switching_card_parts_swaps_only_the_card_and_back_returns(page):
-    client_url = open_first_client(page)
-    assert page.get_by_role("heading", name="Card for now").is_visible()
+def test_switching_card_parts_swaps_only_the_card_and_back_leaves_the_client(page):
+    sign_in(page, "worker1")
+    home = page.url
+    page.get_by_role("link", name=re.compile(r"^K-101")).click()
+    page.wait_for_url(re.compile(r"/clients/\d+$"))
+    client_url = page.url
+    assert page.get_by_role("heading", name="Before you go in").is_visible()
     assert current_part(page) == "Beginning"
     page.evaluate("window.marker = 1; document.getElementById('brief').marker = 1")
 
@@ -36,12 +41,23 @@ def test_switching_card_parts_swaps_only_the_card_and_back_returns(page):
     assert current_part(page) == "End"
     assert page.evaluate("window.marker") == 1, "switching parts reloaded the page"
     assert page.evaluate("document.getElementById('brief').marker") == 1, "more than the card"
-
-    page.go_back()
-    page.wait_for_url(client_url + "/card/middle")
-    page.wait_for_selector('.part-switcher a[aria-current="page"]:text-is("Middle")')
-    assert page.locator("#card-title").inner_text().startswith("Middle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.go_back()  # the part taps replaced the history entry: one Back leaves the client
+    page.wait_for_url(home)
+
+
+def test_a_part_switch_from_far_down_a_long_card_brings_the_new_cards_top_into_view(page):
+    client_url = open_first_client(page)
+    page.goto(client_url + "/card/middle")  # a direct link to a part still works
+    assert current_part(page) == "Middle"
+    page.locator("#card .prompt").last.scroll_into_view_if_needed()
+    expect(page.locator("#card-title")).not_to_be_in_viewport()
+    page.get_by_role("link", name="End", exact=True).click()
+    page.wait_for_url(client_url + "/card/end")
+    expect(page.locator("#card-title")).to_have_text(re.compile("^End"))
+    expect(page.locator("#card-title")).to_be_in_viewport()
+    assert page.locator("#card").bounding_box()["y"] >= -1  # its top, not its middle
 
 
 def test_tapping_a_prompt_reveals_why_and_source(page):

@@ -105,8 +105,9 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
     secrets = (W1_NOTE, W1_STEP, "Only you saw", "Both saw")
     home = _main_text(second)
     assert [s for s in secrets if s in home] == []
-    refused = second.goto(f"/meetings/{meeting_id}/debrief")
-    assert refused.status == 404
+    early = second.goto(f"/meetings/{meeting_id}/debrief")
+    assert early.status == 200
+    assert second.get_by_role("heading", name="Capture this meeting first").is_visible()
     assert [s for s in secrets if s in _main_text(second)] == []
     second.go_back()
     second.locator("#client-list a.cover", has_text=CLIENT).click()

@@ -32,6 +32,7 @@ def test_lead_hands_a_client_over_and_the_new_worker_sees_the_summary(browser, l
 
     lead_context, lead = _phone(browser, live_app, live_url, "lead1")
     lead.goto(client_url)
+    lead.locator("#section-workers > summary").tap()
     lead.locator("#hand-over summary").tap()
     lead.get_by_label("Hands over").select_option(label="worker1")
     lead.get_by_label("Takes over").select_option(label="worker2")

@@ -3,6 +3,7 @@ five dimensions and gets the one-page "Our agreed goals", well under a minute, a
 opens a dropped one again and looks at the kept history of the ratings."""
 
 import io
+import re
 import time
 
 from axe_playwright_python.sync_playwright import Axe
@@ -32,6 +33,7 @@ def test_a_worker_sets_reaches_rates_and_prints_the_goals_on_a_phone(
     page.goto(f"/clients/{client_id}")
     assert page.locator("#review-due").is_visible()  # the demo's last review was 95 days ago
 
+    page.locator("#section-milestones > summary").tap()  # behind its own section
     page.get_by_text("Add a milestone set with the client").click()
     page.get_by_label("Goal", exact=True).fill("Phone the job centre")
     page.get_by_label("Area").select_option("work_education")
@@ -42,6 +44,7 @@ def test_a_worker_sets_reaches_rates_and_prints_the_goals_on_a_phone(
 
     page.get_by_role("button", name="Mark reached: See the prison doctor about sleeping").click()
     page.locator(".milestone.status-reached", has_text="See the prison doctor").wait_for()
+    page.locator("#section-ratings > summary").tap()
     page.locator("#rate-panel summary").click()
     for index, name in enumerate(DIMENSIONS):
         choice = 5 if index == 4 else 2 + index % 3  # the sixth choice is "not known"
@@ -51,7 +54,9 @@ def test_a_worker_sets_reaches_rates_and_prints_the_goals_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Save this month's rating").click()
     page.wait_for_selector("#ratings-table")
+    page.wait_for_url(re.compile(r"/ratings$"))  # back to its section, open
 
+    page.locator("#section-milestones > summary").tap()
     with page.expect_download() as download_info:
         page.locator("#goals-pdf").click()
     elapsed = time.monotonic() - started

@@ -65,6 +65,7 @@ EXPECTED = {
     "members.confirm POST": (302, 403, 403, 403, 404, 404, 404),  # b1: confirmed already
     "clients.show GET": (302, 200, 200, 404, 200, 404, 403),
     "clients.card GET": (302, 200, 200, 404, 200, 404, 403),
+    "clients.section GET": (302, 200, 200, 404, 200, 404, 403),
     "clients.decide POST": (302, 409, 409, 404, 403, 403, 403),
     "clients.change_phase POST": (302, 400, 400, 404, 403, 403, 403),
     "clients.add_milestone POST": (302, 400, 400, 404, 403, 403, 403),

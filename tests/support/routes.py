@@ -24,6 +24,7 @@ URL_VALUES = {
     "assignment_id": lambda ids: (ids["other_assignment"], None),  # the admin's to change
     "worker_id": lambda ids: (ids["worker"], ids["target_user"]),
     "part": lambda ids: ("middle", None),
+    "section": lambda ids: ("meetings", None),
     "decision": lambda ids: ("dismiss", None),
     "month": lambda ids: (team_today().strftime("%Y-%m"), None),
     "filename": lambda ids: ("app.css", None),
