@@ -167,3 +167,13 @@ def test_every_five_dimension_scale_names_its_two_ends_where_it_is_entered(
     assert [name for name, _, _ in legends] == [
         "radicalisation", "extremist_activity", "crime", "marginalisation", "mental_health"]
     assert all(a == b == c for a, b, c in legends)
+
+
+def test_the_copy_kept_on_the_phone_holds_no_steps_ratings_or_signs(app, client, sign_in, world):
+    """The service worker's pack keeps codes and phases only: none of the worker's words."""
+    _warned_earlier(app, world)
+    sign_in("w1")
+    page = client.get(_url(world), headers={"X-Offline-Pack": "1"}).get_data(as_text=True)
+    assert 'id="capture-form"' in page
+    for kept in ("Call the housing office together", "As last time", "Warning signs still open"):
+        assert kept not in page

@@ -36,6 +36,12 @@ class Screen:
     meeting: Meeting | None = None
     capture: Capture | None = None
     pending: list[Meeting] = field(default_factory=list)
+    packed: bool = False  # the copy the phone keeps for no signal: codes and phases only
+
+    @property
+    def aided(self) -> bool:
+        """Offer recent steps, last ratings and live signs: a new capture, not the kept copy."""
+        return self.capture is None and not self.packed
 
     def co_worker_options(self) -> list[tuple[str, str, None]]:
         """Segments for "who was there": only me, or one of the other assigned workers."""
@@ -45,7 +51,7 @@ class Screen:
 
     def live_signs(self, day: object) -> list[aids.LiveSign]:
         """Warning signs still live before this meeting (none asked again on an edit)."""
-        if self.capture is not None:
+        if not self.aided:
             return []
         try:
             before = date.fromisoformat(str(day))
@@ -70,10 +76,11 @@ class Screen:
 def new(client_id: int):
     client = open_case(access.load_client(client_id, "capture.form"))
     co_workers = queries.co_worker_choices(client.id, current_user.id)
+    packing = offline.packing()
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
-                    pending=[] if offline.packing() else queries.uncaptured_meetings(
-                        current_user, client.id, limit=3))
+                    pending=[] if packing else queries.uncaptured_meetings(
+                        current_user, client.id, limit=3), packed=packing)
     if request.method == "POST":
         return _save(screen)
     partner = queries.default_co_worker(current_user.id, co_workers)
@@ -192,7 +199,7 @@ def _show(screen: Screen, values: dict, errors: dict | None = None, status: int 
     errors = errors or {}
     words = content.current().vocabulary
     practice = {marker.id for marker in (*words.move, *words.slip)}
-    fresh = screen.capture is None
+    fresh = screen.aided
     return page_or_fragment("capture/form.html", "capture/_form.html", status, screen=screen,
                             values=values, errors=errors, vocabulary=words, existing=existing,
                             conflict=conflict, earlier=earlier,
