@@ -105,6 +105,8 @@ def test_errors_are_summarised_with_links_full_width_and_clear_once_fixed(page):
         "Say whether this warning sign is still there or gone.",
         "Say whether this warning sign is still there or gone.",
     ]
+    result = Axe().run(page)  # the summary, the marked fields and the open warning signs
+    assert result.violations_count == 0, result.generate_report()
     form_width = page.locator("#capture-form").bounding_box()["width"]
     message = page.locator("#length_minutes-error")
     assert message.bounding_box()["width"] >= 0.95 * form_width
