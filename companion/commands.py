@@ -122,30 +122,57 @@ def report_cli():
     """Reports for team leads."""
 
 
-@report_cli.command("monthly")
-@click.option("--team", "team_name", required=True, help="Team name, as in the admin page.")
-@click.option("--month", required=True, help="YYYY-MM, for example 2026-10.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF (readable by you only).")
-def monthly(team_name: str, month: str, out: Path):
-    """Write a team's monthly PDF summary; the generation is audited."""
+def _team_and_month(team_name: str, month: str):
     team = db.session.scalar(select(Team).where(Team.name == team_name))
     if team is None:
         raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
     try:
-        first = parse_month(month)
+        return team, parse_month(month)
     except MonthError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
-    pdf = render.monthly_report_pdf(team, first)
+
+
+def _write_private(out: Path, data: bytes, what: str) -> None:
+    """Write `data` readable by the owner only, then commit the generation's audit entry."""
     try:
         descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pdf)
+            handle.write(data)
     except OSError as exc:
         db.session.rollback()
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     db.session.commit()
-    click.echo(f"{out}: {team.name}, {month}, {len(pdf) // 1024 + 1} KB")
+    click.echo(f"{out}: {what}, {len(data) // 1024 + 1} KB")
+
+
+TEAM = click.option("--team", "team_name", required=True, help="Team name, as in the admin page.")
+MONTH = click.option("--month", required=True, help="YYYY-MM, for example 2026-10.")
+
+
+@report_cli.command("monthly")
+@TEAM
+@MONTH
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (readable by you only).")
+def monthly(team_name: str, month: str, out: Path):
+    """Write a team's monthly PDF summary; the generation is audited."""
+    team, first = _team_and_month(team_name, month)
+    _write_private(out, render.monthly_report_pdf(team, first), f"{team.name}, {month}")
+
+
+@report_cli.command("funders")
+@TEAM
+@MONTH
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.csv or FILE.pdf (readable by you only).")
+def funders(team_name: str, month: str, out: Path):
+    """Write the funders' figures (six months to MONTH, small counts as <3); audited."""
+    if out.suffix not in (".csv", ".pdf"):
+        raise click.BadParameter("give a file name ending in .csv or .pdf", param_hint="--out")
+    team, first = _team_and_month(team_name, month)
+    data = (render.funders_csv(team, first).encode() if out.suffix == ".csv"
+            else render.funders_pdf(team, first))
+    _write_private(out, data, f"{team.name}, six months to {month}")
 
 
 @click.command("purge")

@@ -122,3 +122,28 @@ def test_a_bad_month_for_the_funders_is_a_400(client, auth, world):
     auth.sign_in("lead")
     response = client.get(f"/reports/{world.team}/2026-13/funders.csv")
     assert response.status_code == 400 and "between 01 and 12" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("ending", [".csv", ".pdf"])
+def test_the_cli_writes_the_funders_figures_privately_and_audits_them(
+        app, runner, world, month_of_work, tmp_path, ending):
+    out = tmp_path / f"funders{ending}"
+    result = runner.invoke(args=["report", "funders", "--team", "Team A", "--month",
+                                 month_key(MONTH), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    if ending == ".csv":
+        assert data.decode().splitlines()[-1].startswith(month_key(MONTH) + ",")
+        assert b"A-1" not in data
+    else:
+        assert data.startswith(b"%PDF") and len(PdfReader(io.BytesIO(data)).pages) == 1
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("report.funders%"))).all() == [f"report.funders_{ending[1:]}"]
+
+
+def test_the_cli_refuses_another_kind_of_file(runner, world, tmp_path):
+    result = runner.invoke(args=["report", "funders", "--team", "Team A", "--month", "2026-10",
+                                 "--out", str(tmp_path / "x.txt")])
+    assert result.exit_code == 2 and ".csv or .pdf" in result.output
