@@ -4,7 +4,7 @@ milestone change (undo included) with its date and who, and the review interval 
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -344,3 +344,31 @@ def test_the_printed_review_date_is_never_in_the_past(
     _, words = _goals_text(client, world)
     with app.test_request_context():
         assert f"together again by {when(expected)}." in words
+
+
+def test_a_simultaneous_first_save_of_the_month_keeps_one_row(
+    app, world, monkeypatch
+):
+    """The other tap of a double tap commits the month's row between our look and our insert:
+    ours becomes a save of that row (kept as an edit), not a second row or a server error."""
+    with app.test_request_context():
+        month = progress.month_key(team_today())
+        shared = db.session.get(Client, world.clients["shared"])
+        worker = db.session.get(User, world.users["w1"])
+        with db.engine.begin() as other_tap:
+            other_tap.execute(DimensionRating.__table__.insert().values(
+                client_id=shared.id, month=month, crime=3, rated_at=datetime(2026, 1, 1)))
+        looked = []
+        scalar = db.session.scalar
+
+        def misses_the_first_look(query):
+            looked.append(query)
+            return None if len(looked) == 1 else scalar(query)
+
+        monkeypatch.setattr(db.session, "scalar", misses_the_first_look)
+        rating = progress.rate_month(shared, month, SCORES, worker, team_today())
+        db.session.commit()
+        monkeypatch.undo()
+        assert db.session.scalars(select(DimensionRating.id)).all() == [rating.id]
+        assert rating.crime is None and rating.radicalisation == 3
+        assert len(db.session.scalars(select(DimensionRatingEdit)).all()) == 1
