@@ -117,6 +117,22 @@ def test_a_quiet_team_is_told_nothing_needs_attention(app, client, auth, world):
     assert "Nothing needs your attention today." in section
 
 
+def test_a_closed_case_with_recent_captures_does_not_break_the_leads_home(app, client, sign_in,
+                                                                         world):
+    with app.app_context():
+        for days in (12, 10):  # the no-shows that would suggest crisis
+            meeting = add_meeting(world.clients["w3_only"], [world.users["w3"]],
+                                  held_on=_days_ago(days))
+            add_capture(meeting, world.users["w3"], attendance="no_show", marks=["hostility"])
+        db.session.get(Client, world.clients["w3_only"]).closed_at = datetime.utcnow()
+        db.session.commit()
+    sign_in("lead")
+    response = client.get("/")
+    assert response.status_code == 200  # was a KeyError: captures of closed cases were read
+    section = _attention(response.get_data(as_text=True))
+    assert not any("crisis" in card.lower() for card in _card(section, "A-2"))
+
+
 def test_lead_home_runs_as_many_statements_with_500_captures_as_with_5(
     app, client, auth, world
 ):

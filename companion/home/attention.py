@@ -105,14 +105,14 @@ def _needs_worker(team_id: int, clients: dict[int, Client]) -> list[Item]:
 
 
 def _recent_captures(team_id: int, today: date) -> list[Capture]:
-    """The team's captures of the rules' window (suggestions look back this far)."""
+    """The open cases' captures of the rules' window (suggestions look back this far)."""
     from companion.suggestions import LOOKBACK_DAYS as RULES_LOOKBACK
 
     return list(db.session.scalars(
         select(Capture).join(Meeting, Meeting.id == Capture.meeting_id)
         .options(contains_eager(Capture.meeting))
         .join(Client, Client.id == Meeting.client_id)
-        .where(Client.team_id == team_id,
+        .where(Client.team_id == team_id, Client.closed_at.is_(None),
                Meeting.held_on >= today - timedelta(days=RULES_LOOKBACK))
         .order_by(Capture.id)
     ))
