@@ -28,7 +28,8 @@ from companion.models import (
 PER_PAGE = 50
 ACCOUNT_ACTIONS = ("login", "logout", "mfa.", "user.", "password.", "pin.", "session.",
                    "account.", "team.", "pair.", "assignment.", "access.denied", "retention.",
-                   "passkey.", "audit.", "invitation.", "members.")
+                   "passkey.", "audit.", "invitation.", "members.", "client.created",
+                   "client.code_corrected")
 RECORDS = {"capture": (Capture.id, Meeting.client_id), "meeting": (Meeting.id, Meeting.client_id),
            "milestone": (Milestone.id, Milestone.client_id),
            "handover": (Handover.id, Handover.client_id)}

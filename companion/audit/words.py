@@ -81,6 +81,13 @@ WORDS = {
     "invitation.failed": _l("%(who)s used an invitation link that did not work"),
     "pair.created": _l("%(who)s paired %(user)s with %(other)s"),
     "retention.purged": _l("%(who)s removed records older than %(before)s"),
+    "user.deactivated": _l("%(who)s deactivated the account %(user)s"),
+    "user.reactivated": _l("%(who)s reactivated the account %(user)s"),
+    "assignment.removed": _l("%(who)s took %(user)s off %(client)s"),
+    "client.code_corrected": _l("%(who)s corrected the code of %(client)s"),
+    "pair.dissolved": _l("%(who)s ended the pair %(pair)s"),
+    "pair.restored": _l("%(who)s restored the pair %(pair)s"),
+    "team.renamed": _l("%(who)s renamed the team %(team)s"),
 }
 REFUSED_CLIENT = _l("%(who)s was refused %(client)s")
 REFUSED_PAGE = _l("%(who)s was refused a page (%(subject)s)")
@@ -109,8 +116,9 @@ KINDS = {
     "account": (_l("Changed their own account"), {"password.changed", "pin.set"},
                 ("passkey.", "account.", "mfa.enrol")),
     "admin": (_l("Managed accounts and teams"), {
-        "team.created", "client.created", "assignment.created", "pair.created", "mfa.reset",
-        "retention.purged"}, ("user.", "invitation.")),
+        "team.created", "team.renamed", "client.created", "client.code_corrected",
+        "assignment.created", "assignment.removed", "pair.created", "pair.dissolved",
+        "pair.restored", "mfa.reset", "retention.purged"}, ("user.", "invitation.")),
     "refused": (_l("Was refused"), {"access.denied"}, ()),
 }
 TEAM_KINDS = ("opened", "listed", "changed", "reports", "signin", "account", "refused")
