@@ -31,6 +31,10 @@ DOUBLE_POST_EVERY = 10
 SLOTS: list[tuple[int, int]] = []
 
 
+def next_slot() -> tuple[int, int]:
+    return SLOTS.pop() if SLOTS else (secrets.randbelow(28), secrets.randbelow(1440))
+
+
 def share_slots(part: int, parts: int) -> None:
     SLOTS[:] = [(day, minute) for day in range(28) for minute in range(1440)
                 if (day * 1440 + minute) % parts == part]
@@ -78,8 +82,9 @@ class User:
         async with self.http.get(path, headers=headers, allow_redirects=False) as answer:
             return answer.status, await answer.text()
 
-    async def post_capture(self, key: str) -> int:
-        when = SLOTS.pop() if SLOTS else (secrets.randbelow(28), secrets.randbelow(1440))
+    async def post_capture(self, key: str, when: tuple[int, int] | None = None) -> int:
+        """One capture; a double tap sends the same key with the same meeting time twice."""
+        when = when or next_slot()
         held_on = (datetime.date.today() - datetime.timedelta(days=when[0])).isoformat()
         # another_meeting=1: a second meeting with this client on the same day, at another time
         # (the screen otherwise asks first, a 409, as it should for a person).
@@ -152,7 +157,8 @@ async def post(user: User, run: Run, number: int) -> None:
         statuses = [await run.timed("capture POST", user.post_capture(key), ok=(303,))]
     else:  # a double tap: the same key twice at once
         run.double_posts += 1
-        statuses = await asyncio.gather(*(run.timed("capture POST", user.post_capture(key),
+        when = next_slot()
+        statuses = await asyncio.gather(*(run.timed("capture POST", user.post_capture(key, when),
                                                     ok=(303,)) for _ in range(2)))
     if 303 in statuses:
         run.acknowledged.append(key)
