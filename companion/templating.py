@@ -1,5 +1,6 @@
 """Everything templates share: domain labels, marker groups, team-clock filters."""
 
+import re
 from datetime import date
 from functools import partial
 
@@ -7,6 +8,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from companion import agreement, content, vocabulary
 from companion.clock import local_now, to_local
@@ -55,6 +57,22 @@ def month_name(key: str) -> str:
         return key
 
 
+def css_string(text) -> Markup:
+    """A text as a CSS string literal (for a PDF's page margins): backslash, quote and "<"
+    escaped the CSS way, so it can neither end the string nor the style element."""
+    text = str(text).replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ")
+    return Markup(f'"{text}"')  # noqa: S704  # nosec B704
+
+
+def css_page_of() -> Markup:
+    """"Page 2 of 5" as CSS content with the page counters, worded in the user's language."""
+    text = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
+    parts = re.split("\0(pages?)\0", text)
+    return Markup(" ".join(  # noqa: S704  # nosec B704  (the counters and css_string only)
+        f"counter({part})" if number % 2 else css_string(part)
+        for number, part in enumerate(parts) if part))
+
+
 def close_label(reason: str | None) -> str:
     from companion.clients.lifecycle import close_label as label
 
@@ -69,6 +87,10 @@ def init_app(app: Flask) -> None:
         alliance_label=partial(vocabulary.label, vocabulary.ALLIANCE),
         dimensions=vocabulary.DIMENSIONS,
         area_label=partial(vocabulary.label, vocabulary.MILESTONE_AREAS),
+        role_label=partial(vocabulary.label, vocabulary.USER_ROLES),
+        assignment_label=partial(vocabulary.label, vocabulary.ASSIGNMENT_ROLES),
+        css_string=css_string,
+        css_page_of=css_page_of,
         month_name=month_name,
         marker_groups=marker_groups,
         close_label=close_label,

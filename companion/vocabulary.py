@@ -38,6 +38,9 @@ CLOSE_REASONS = {  # why a case closes
     "other": _l("Other"),
 }
 
+USER_ROLES = {"worker": _l("worker"), "lead": _l("team lead"), "admin": _l("administrator")}
+ASSIGNMENT_ROLES = {"lead_worker": _l("lead worker"), "co_worker": _l("co-worker")}
+
 ALLIANCE = {"goals": _l("Goals"), "tasks": _l("Tasks"), "bond": _l("Bond")}
 
 DIMENSIONS = {

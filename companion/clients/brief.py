@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
@@ -17,8 +18,8 @@ from companion.models import Capture, Debrief, Meeting, PhaseChange, SuggestionD
 from companion.timewords import when
 from companion.vocabulary import PARTS
 
-CRISIS_TOPICS = (("drop-out", "Drop-out"), ("hostility", "Hostility or fury"),
-                 ("broken-trust", "Broken trust"))
+CRISIS_TOPICS = (("drop-out", _l("Drop-out")), ("hostility", _l("Hostility or fury")),
+                 ("broken-trust", _l("Broken trust")))
 PHASE_HISTORY = 20
 
 

@@ -28,5 +28,8 @@ __all__ = [
 def current() -> Content:
     """The app's content in the reader's language, loaded by the factory
     (`register_content`)."""
-    languages = current_app.extensions.get("content_languages", {})
-    return languages.get(str(get_locale() or "en"), current_app.extensions["content"])
+    english = current_app.extensions["content"]
+    language = str(get_locale() or "en")
+    if language == "en":
+        return english
+    return current_app.extensions.get("content_languages", {}).get(language, english)
