@@ -1,7 +1,8 @@
 """German end to end: a worker, a lead and an admin who chose German walk every page open to
 them (and every kind of page linked from there) on a 390 px phone, and a lead and a worker
-download the monthly report and the agreed-goals PDF. No English word is left: each page's
-text (and its labels, titles and placeholders) and each PDF's text is checked against the
+download the monthly report, the funders' figures and the agreed-goals PDF. No English word
+is left: each page's text (and its labels, titles and placeholders) and each PDF's text is
+checked against the
 English catalogue and the English content, less every word the German side uses too (Team,
 Phase, PIN) and less what people typed (notes, goals, names, codes). No page scrolls sideways,
 and the key pages pass axe.
@@ -153,15 +154,18 @@ def _pdf_text(response) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
-def test_both_pdfs_in_german_have_no_english(german, live_app, live_url, english, typed):
+def test_the_pdfs_in_german_have_no_english(german, live_app, live_url, english, typed):
     with live_app.app_context():
         team_id = db.session.scalar(select(Team.id).order_by(Team.id))
         client_id = db.session.scalar(select(Client.id).where(Client.code == "K-101"))
     month = month_key(previous_month(team_today().replace(day=1)))
     sign_in_by_session(german, live_app, live_url, "lead1")
     monthly = _pdf_text(german.request.get(f"/reports/{team_id}/{month}.pdf"))
+    funders = _pdf_text(german.request.get(f"/reports/{team_id}/{month}/funders.pdf"))
     sign_in_by_session(german, live_app, live_url, "worker1")
     goals = _pdf_text(german.request.get(f"/clients/{client_id}/goals.pdf"))
     assert "Monat" in monthly or "Bericht" in monthly
     assert _english_left(monthly, english, typed) == []
     assert _english_left(goals, english, typed) == []
+    assert _english_left(funders, english, typed) == []
+    assert "Seite 1 von" in monthly and "VERTRAULICH" in monthly
