@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from companion.extensions import db
-from companion.models import Client, Debrief, Meeting
+from companion.models import Capture, Client, Debrief, Meeting
 from tests.support.browser import PHONE, sign_in_by_session
 
 SCREEN = PHONE["height"]
@@ -45,12 +45,24 @@ SMALL_TARGETS = """
 
 
 def _ids(live_app):
+    """The demo's client ids, and a compared meeting whose ratings are two or more apart (its
+    table has the widest cells: "≠ 2 apart")."""
     with live_app.app_context():
         clients = dict(db.session.execute(select(Client.code, Client.id)).all())
-        compared = db.session.scalar(
+        compared = db.session.scalars(
             select(Debrief.meeting_id).join(Meeting, Meeting.id == Debrief.meeting_id)
             .where(Meeting.client_id == clients["K-102"]).order_by(Meeting.held_on.desc()))
-    return clients, compared
+        for meeting_id in compared:
+            first, second = db.session.scalars(
+                select(Capture).where(Capture.meeting_id == meeting_id)).all()
+            if any(None not in (a, b) and abs(a - b) >= 2 for a, b in zip(
+                    _ratings(first), _ratings(second), strict=True)):
+                return clients, meeting_id
+    raise AssertionError("the demo has no compared meeting with ratings two apart")
+
+
+def _ratings(capture):
+    return capture.rating_goals, capture.rating_tasks, capture.rating_bond
 
 
 @pytest.fixture
@@ -119,6 +131,7 @@ def test_the_leads_comparison_fits_390_px_and_its_targets_are_44_px(lead, live_a
     _, compared = _ids(live_app)
     lead.goto(f"/meetings/{compared}/debrief")
     assert lead.get_by_role("heading", name="Alliance ratings").is_visible()
+    assert lead.locator("table.ratings tr.differs").count() >= 1
     assert lead.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert lead.evaluate(SMALL_TARGETS) == []
     result = axe.run(lead)
