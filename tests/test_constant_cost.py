@@ -66,7 +66,7 @@ def test_each_page_runs_as_many_statements_with_10000_captures_as_with_100(
         _grow(world, 100, 10_000)
     many = _counts(app, client, world, 2)
     assert few == many
-    # the capture POST is the largest: 25 statements since the duplicate-meeting question, the
-    # case-state checks (closed, handed over) and the live warning signs it must answer (issue
-    # 12) joined it; still the same with 100 or 10,000
-    assert max(few.values()) <= 25, few
+    # the capture POST is the largest: 26 statements since the duplicate-meeting question, the
+    # case-state checks (closed, handed over) and the live warning signs it must answer, less
+    # those acknowledged on the card (issue 12), joined it; still the same with 100 or 10,000
+    assert max(few.values()) <= 26, few

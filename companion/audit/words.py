@@ -26,6 +26,7 @@ WORDS = {
     "capture.edited": _l("%(who)s changed a capture of %(client)s"),
     "phase.changed": _l("%(who)s changed the phase of %(client)s"),
     "suggestion.dismissed": _l("%(who)s set aside a phase suggestion for %(client)s"),
+    "warnings.acknowledged": _l("%(who)s acknowledged warning signs of %(client)s"),
     "milestone.added": _l("%(who)s added a milestone for %(client)s"),
     "milestone.updated": _l("%(who)s updated a milestone of %(client)s"),
     "review.held": _l("%(who)s held a review with %(client)s"),
@@ -105,7 +106,8 @@ KINDS = {
     "listed": (_l("Saw client codes in a list"), {"clients.listed"}, ()),
     "changed": (_l("Changed a record"), {
         "capture.created", "capture.edited", "phase.changed", "suggestion.dismissed",
-        "milestone.added", "milestone.updated", "review.held", "review.interval",
+        "warnings.acknowledged", "milestone.added", "milestone.updated", "review.held",
+        "review.interval",
         "rating.saved", "debrief.open", "debrief.next_step", "debrief.close",
         "client.handed_over", "client.closed", "client.reopened"}, ()),
     "reports": (_l("Downloaded, printed or exported"),

@@ -6,13 +6,14 @@ their own captures, and a partner's only where the blind rule already shows them
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 
 from companion import content, suggestions
 from companion.clients.brief import next_step, observations
 from companion.clients.seen import seen_captures
 from companion.extensions import db
-from companion.models import Capture, Meeting
+from companion.models import Capture, Meeting, WarningAcknowledgement
 
 PICKS = 3  # next steps offered
 PICK_LOOKBACK = 20  # own captures read for them
@@ -81,3 +82,16 @@ def last_ratings(client, user) -> LastRatings | None:
     held_on, *values = row
     names = ("rating_goals", "rating_tasks", "rating_bond")
     return LastRatings(held_on, dict(zip(names, map(str, values), strict=True)))
+
+
+def acknowledge(meeting: Meeting, user) -> None:
+    """The worker acknowledged the meeting's warning signs on the card: they stop being live.
+    Once per meeting; a second tap (or a partner's) changes nothing."""
+    done = exists().where(WarningAcknowledgement.meeting_id == meeting.id)
+    if db.session.scalar(select(done)):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(WarningAcknowledgement(meeting_id=meeting.id, user_id=user.id))
+    except IntegrityError:  # the same tap twice at once: the other one stored it
+        pass

@@ -106,6 +106,21 @@ def meeting(meeting_id: int):
     return _show(screen, prefill.for_meeting(found, partner, current_user.id))
 
 
+@bp.route("/meetings/<int:meeting_id>/warnings/acknowledge", methods=["POST"])
+@access.allow("worker")
+def acknowledge(meeting_id: int):
+    """On the card: the worker has acted on this meeting's warning signs (needs their own
+    capture of it: the card shows no one else's signs before that)."""
+    found = access.load_meeting(meeting_id)
+    if queries.capture_of(found.id, current_user.id) is None:
+        access.deny(f"meeting:{found.id}")
+    client = access.load_client(found.client_id, "warnings.acknowledged")  # audited there
+    aids.acknowledge(found, current_user)
+    db.session.commit()
+    flash(_("Warning signs acknowledged: they are no longer shown as open."))
+    return see_other(url_for("clients.show", client_id=client.id))
+
+
 @bp.route("/captures/<int:capture_id>/edit", methods=["GET", "POST"])
 @access.allow("worker")
 def edit(capture_id: int):

@@ -14,7 +14,14 @@ from companion.clients.progress import ReviewDue, review_status
 from companion.clients.seen import seen_captures, visible
 from companion.clock import local_now, to_local
 from companion.extensions import db
-from companion.models import Capture, Debrief, Meeting, PhaseChange, SuggestionDecision
+from companion.models import (
+    Capture,
+    Debrief,
+    Meeting,
+    PhaseChange,
+    SuggestionDecision,
+    WarningAcknowledgement,
+)
 from companion.timewords import when
 from companion.vocabulary import PARTS
 
@@ -72,15 +79,25 @@ def suggestion_for(client, user) -> suggestions.Suggestion | None:
 
 
 def observations(captures) -> list[suggestions.Observation]:
+    acknowledged = _acknowledged({c.meeting_id for c in captures})
     return [
         suggestions.Observation(
             capture_id=c.id, meeting_id=c.meeting_id, author=c.author.username,
             held_on=c.held_on, attendance=c.attendance, marks=frozenset(c.marks or ()),
             goals=c.rating_goals, tasks=c.rating_tasks, bond=c.rating_bond,
             slot=(c.meeting.held_on, c.meeting.starts_at), recorded_at=c.recorded_at,
+            acknowledged=c.meeting_id in acknowledged,
         )
         for c in captures
     ]
+
+
+def _acknowledged(meeting_ids: set[int]) -> set[int]:
+    """The meetings whose warning signs a worker acknowledged on the card (one statement)."""
+    if not meeting_ids:
+        return set()
+    return set(db.session.scalars(select(WarningAcknowledgement.meeting_id).where(
+        WarningAcknowledgement.meeting_id.in_(meeting_ids))))
 
 
 def current_suggestion(client, captures, history) -> suggestions.Suggestion:
@@ -154,10 +171,11 @@ class Alert(str):
     signs still live and a crisis suggestion, quiet for a dip in a rating."""
 
     loud: bool
+    meeting_id: int | None  # the meeting whose warning signs a worker may acknowledge
 
-    def __new__(cls, text: str, loud: bool = True):
+    def __new__(cls, text: str, loud: bool = True, meeting_id: int | None = None):
         alert = super().__new__(cls, text)
-        alert.loud = loud
+        alert.loud, alert.meeting_id = loud, meeting_id
         return alert
 
 
@@ -169,7 +187,7 @@ def open_warnings(merged, suggestion, flags) -> list[Alert]:
     for meeting in suggestions.live_warnings(merged):
         signs = ", ".join(labels[w].label if w in labels else w for w in sorted(meeting.warnings))
         warnings.append(Alert(_("%(signs)s (meeting on %(day)s)", signs=signs,
-                                day=when(meeting.held_on, "short"))))
+                                day=when(meeting.held_on, "short")), meeting_id=meeting.meeting_id))
     if suggestion and suggestion.kind == "crisis":
         warnings.append(Alert(_("Crisis card suggested: %(reasons)s",
                                 reasons="; ".join(str(r) for r in suggestion.reasons))))

@@ -18,6 +18,7 @@ from companion.models.clients import (
 )
 from companion.models.people import Pair, Passkey, RecoveryCode, Team, User, UserSession
 from companion.models.progress import DimensionRatingEdit
+from companion.models.warnings import WarningAcknowledgement
 
 __all__ = [
     "Assignment",
@@ -42,5 +43,6 @@ __all__ = [
     "Team",
     "User",
     "UserSession",
+    "WarningAcknowledgement",
     "utcnow",
 ]

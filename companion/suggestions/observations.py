@@ -27,6 +27,7 @@ class Observation:
     # the meeting's date and start time: orders a day's meetings and spots one recorded twice
     slot: tuple[date, time] | None = None
     recorded_at: datetime | None = None  # when the capture was saved
+    acknowledged: bool = False  # a worker acknowledged the meeting's warning signs on the card
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class MeetingSeen:
     marks: frozenset[str]
     starts_at: time | None = None
     recorded_at: datetime | None = None  # the latest capture of it
+    acknowledged: bool = False
 
     @property
     def attended(self) -> bool:
@@ -84,6 +86,7 @@ def merge_meetings(history: Iterable[Observation]) -> list[MeetingSeen]:
             marks=frozenset().union(*(o.marks for o in captures)),
             starts_at=captures[0].slot[1] if captures[0].slot else None,
             recorded_at=max((o.recorded_at for o in captures if o.recorded_at), default=None),
+            acknowledged=any(o.acknowledged for o in captures),
         )
         for captures in grouped.values()
     ]
@@ -102,10 +105,11 @@ def live_warnings(meetings: list[MeetingSeen]) -> list[MeetingSeen]:
     """Meetings (newest first, as `merge_meetings` gives them) whose warning signs are still
     live: no meeting held after them was captured after them. A meeting back-filled with a
     warning sign stays live even when a later meeting was captured earlier without one: that
-    capture could not say the sign had gone."""
+    capture could not say the sign had gone. Signs a worker acknowledged on the card are not
+    live either."""
     live = []
     for index, meeting in enumerate(meetings):
-        if not (meeting.attended and meeting.warnings):
+        if not (meeting.attended and meeting.warnings) or meeting.acknowledged:
             continue
         if not any(m.attended and _captured_after(m, meeting) for m in meetings[:index]):
             live.append(meeting)

@@ -86,6 +86,7 @@ EXPECTED = {
     "capture.new POST": (302, 422, 422, 404, 403, 403, 403),
     "capture.meeting GET": (302, 303, 303, 404, 403, 403, 403),  # both have captured it
     "capture.meeting POST": (302, 303, 303, 404, 403, 403, 403),
+    "capture.acknowledge POST": (302, 303, 303, 404, 403, 403, 403),  # both have captured it
     "capture.edit GET": (302, 200, 404, 404, 403, 403, 403),  # w1's capture
     "capture.edit POST": (302, 422, 404, 404, 403, 403, 403),
     "offline.favicon GET": (200, 200, 200, 200, 200, 200, 200),
