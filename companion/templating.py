@@ -90,6 +90,7 @@ def init_app(app: Flask) -> None:
         role_label=partial(vocabulary.label, vocabulary.USER_ROLES),
         assignment_label=partial(vocabulary.label, vocabulary.ASSIGNMENT_ROLES),
         css_string=css_string,
+        team_today=lambda: local_now().date(),
         css_page_of=css_page_of,
         month_name=month_name,
         marker_groups=marker_groups,

@@ -10,6 +10,8 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from companion.admin.operations import AdminError, create_team
+from companion.clock import local_now
 from companion.extensions import db
 from companion.i18n import when
 from companion.models import User
@@ -92,3 +94,21 @@ def test_dates_and_times_are_worded_in_the_language_and_on_the_team_clock(app):
             assert when(date(2026, 12, 1), "day") == "Tue 1 Dec"
             # 23:30 UTC on 30 November is 00:30 on 1 December in Amsterdam
             assert when(datetime(2026, 11, 30, 23, 30), "moment") == "1 Dec 00:30"
+
+
+def test_date_and_time_inputs_say_the_order_in_words(app, client, auth, world):
+    _set_language(app, "w1", "de")
+    auth.sign_in("w1")
+    page = client.get(f"/clients/{world.clients['shared']}/capture").get_data(as_text=True)
+    assert page.count('aria-describedby="when-hint"') == 2  # the date and the start time
+    with app.test_request_context(), force_locale("de"):
+        today = when(local_now().date(), "full")
+    assert f"Datum als Tag, Monat, Jahr (heute: {today}); Beginn im 24-Stunden-Format" in page
+
+
+def test_an_admin_error_is_worded_in_the_readers_language(app):
+    with app.test_request_context(), force_locale("de"):
+        create_team("Nord")
+        with pytest.raises(AdminError) as refused:
+            create_team("Nord")
+        assert str(refused.value) == "Es gibt schon ein Team namens Nord."

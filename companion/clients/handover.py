@@ -4,6 +4,7 @@ the previous one knew without opening captures that stay blind to them."""
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from companion import audit, content, suggestions
@@ -68,11 +69,12 @@ def hand_over(client: Client, seen_version: int, lead: User, from_user: User | N
     """Move `from_user`'s place to `to_user` (either may be None: add or remove a worker).
     Refused if someone changed the client since the lead's page was drawn."""
     if from_user is None and to_user is None:
-        raise lifecycle.ClientStateError("Choose who hands over, who takes over, or both.")
+        raise lifecycle.ClientStateError(_l("Choose who hands over, who takes over, or both."))
     lifecycle.claim(client, seen_version)
     current = {a.user_id: a for a in _assignments(client)}
     if from_user is not None and from_user.id not in current:
-        raise lifecycle.ClientStateError(f"{from_user.username} does not work with {client.code}.")
+        raise lifecycle.ClientStateError(_l("%(name)s does not work with %(code)s.",
+                                            name=from_user.username, code=client.code))
     if to_user is not None:
         _check_newcomer(client, to_user, current)
     role = current[from_user.id].role if from_user else (
@@ -96,9 +98,10 @@ def hand_over(client: Client, seen_version: int, lead: User, from_user: User | N
 def _check_newcomer(client: Client, user: User, current: dict) -> None:
     if user.role != "worker" or user.team_id != client.team_id or not user.active:
         raise lifecycle.ClientStateError(
-            "Only an active worker of the client's team can take over.")
+            _l("Only an active worker of the client's team can take over."))
     if user.id in current:
-        raise lifecycle.ClientStateError(f"{user.username} already works with {client.code}.")
+        raise lifecycle.ClientStateError(_l("%(name)s already works with %(code)s.",
+                                            name=user.username, code=client.code))
 
 
 def _assignments(client: Client) -> list[Assignment]:
