@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import companion
-from companion.audit import export, filters, words
+from companion.audit import export, filters, kinds, words
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CALLS = re.compile(r"(?:audit\.record|_audit_once|_code_refused|_reauth_refused|load_client)"
@@ -36,8 +36,8 @@ def test_every_action_the_app_records_has_words_and_a_kind():
     actions = _recorded_actions()
     assert {"client.view", "report.generated", "login", "capture.created"} <= actions
     assert sorted(actions - set(words.WORDS) - {"access.denied"}) == []
-    assert sorted(a for a in actions if words.kind_of(a) is None) == []
-    assert set(words.TEAM_KINDS) | set(words.ACCOUNT_KINDS) == set(words.KINDS)
+    assert sorted(a for a in actions if kinds.kind_of(a) is None) == []
+    assert set(kinds.TEAM_KINDS) | set(kinds.ACCOUNT_KINDS) == set(kinds.KINDS)
 
 
 def test_subjects_split_into_their_records():

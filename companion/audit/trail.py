@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, literal, or_, select
 
 from companion import access
 from companion.audit import filters as trail_filters
-from companion.audit import words
+from companion.audit import kinds, words
 from companion.audit.filters import Filters
 from companion.clock import team_zone
 from companion.extensions import db
@@ -56,7 +56,7 @@ def team_scope(lead: User) -> Scope:
         visible.with_only_columns(Client.id, Client.code).order_by(Client.code)).all()
     return Scope(f"team:{lead.team_id}", select(AuditEntry).where(
         AuditEntry.team_id == lead.team_id), [tuple(p) for p in people],
-        [tuple(c) for c in clients], words.TEAM_KINDS, visible.with_only_columns(Client.id))
+        [tuple(c) for c in clients], kinds.TEAM_KINDS, visible.with_only_columns(Client.id))
 
 
 def account_scope() -> Scope:
@@ -64,7 +64,7 @@ def account_scope() -> Scope:
     people = db.session.execute(select(User.id, User.username).order_by(User.username)).all()
     entries = select(AuditEntry).where(
         or_(*(AuditEntry.action.startswith(a) for a in ACCOUNT_ACTIONS)))
-    return Scope("accounts", entries, [tuple(p) for p in people], None, words.ACCOUNT_KINDS,
+    return Scope("accounts", entries, [tuple(p) for p in people], None, kinds.ACCOUNT_KINDS,
                  select(Client.id))
 
 
@@ -88,7 +88,7 @@ def about_client(client: int) -> ColumnElement[bool]:
 
 
 def of_kind(kind: str) -> ColumnElement[bool]:
-    _label, codes, prefixes = words.KINDS[kind]
+    _label, codes, prefixes = kinds.KINDS[kind]
     return or_(AuditEntry.action.in_(sorted(codes)),
                *(AuditEntry.action.startswith(prefix, autoescape=True) for prefix in prefixes))
 

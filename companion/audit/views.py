@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from companion import access, audit
-from companion.audit import export, trail, words
+from companion.audit import export, kinds, trail, words
 from companion.clock import local_now
 from companion.extensions import db
 
@@ -53,7 +53,7 @@ def _listing(scope: trail.Scope, title: str, endpoints: tuple[str, str], errors=
                  + [client for client, _code in scope.clients or ()])
     html = render_template("audit/list.html", scope=scope, page=page, lines=shown, title=title,
                            chosen=chosen, errors=errors, endpoints=endpoints,
-                           kinds=[(kind, words.KINDS[kind][0]) for kind in scope.kinds],
+                           kinds=[(kind, kinds.KINDS[kind][0]) for kind in scope.kinds],
                            person_ids=dict(scope.people), roles=words.ROLES,
                            this_month=local_now().date().replace(day=1))
     db.session.commit()

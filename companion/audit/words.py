@@ -1,5 +1,5 @@
 """The audit trail in words: each action code as a sentence with parameters ("lead1 opened
-K-103"), and the kinds of action a reader filters by. Plain functions over plain data."""
+K-103"), naming what the ids in its subject stand for. Plain functions over plain data."""
 
 from dataclasses import dataclass, field
 
@@ -96,44 +96,6 @@ UNKNOWN = _l("%(who)s: %(action)s %(subject)s")
 ROLES = {"worker": _l("worker"), "lead": _l("team lead"), "admin": _l("administrator")}
 PLACES = {"home": _l("the home page"), "admin": _l("the admin page"),
           "audit": _l("the audit trail")}
-
-# The kinds a reader filters by: (label, exact codes, code prefixes), in the order shown.
-KINDS = {
-    "opened": (_l("Opened a record"), {
-        "client.view", "client.prompts", "client.hand_over", "client.close", "client.reopen",
-        "capture.form", "capture.view", "debrief.view", "goals.view", "handover.seen",
-        "pair.view", "worker.view", "members.listed"}, ()),
-    "listed": (_l("Saw client codes in a list"), {"clients.listed"}, ()),
-    "changed": (_l("Changed a record"), {
-        "capture.created", "capture.edited", "phase.changed", "suggestion.dismissed",
-        "warnings.acknowledged", "milestone.added", "milestone.updated", "review.held",
-        "review.interval",
-        "rating.saved", "debrief.open", "debrief.next_step", "debrief.close",
-        "client.handed_over", "client.closed", "client.reopened"}, ()),
-    "reports": (_l("Downloaded, printed or exported"),
-                {"goals.printed", "audit.viewed", "audit.exported"}, ("report.", "figures.")),
-    "signin": (_l("Signing in and sessions"), {"login", "logout", "password.rehashed"},
-               ("login.", "session.", "mfa.failed", "mfa.throttled", "mfa.unavailable",
-                "mfa.recovery_used")),
-    "account": (_l("Changed their own account"), {"password.changed", "pin.set"},
-                ("passkey.", "account.", "mfa.enrol")),
-    "admin": (_l("Managed accounts and teams"), {
-        "team.created", "team.renamed", "client.created", "client.code_corrected",
-        "assignment.created", "assignment.removed", "pair.created", "pair.dissolved",
-        "pair.restored", "mfa.reset", "retention.purged"}, ("user.", "invitation.")),
-    "refused": (_l("Was refused"), {"access.denied"}, ()),
-}
-TEAM_KINDS = ("opened", "listed", "changed", "reports", "signin", "account", "refused")
-ACCOUNT_KINDS = ("signin", "account", "admin", "refused", "reports")
-
-
-def kind_of(action: str) -> str | None:
-    """The kind an action code belongs to, if any."""
-    for key, (_label, codes, prefixes) in KINDS.items():
-        if action in codes or action.startswith(prefixes):
-            return key
-    return None
-
 
 def refs(subject: str) -> dict[str, list[str]]:
     """The `kind:value` parts of a subject ("client:4 from:2 to:3"), values by kind in order."""
