@@ -177,3 +177,19 @@ def test_the_copy_kept_on_the_phone_holds_no_steps_ratings_or_signs(app, client,
     assert 'id="capture-form"' in page
     for kept in ("Call the housing office together", "As last time", "Warning signs still open"):
         assert kept not in page
+
+
+def test_a_capture_with_a_warning_sent_again_is_not_asked_about_its_own_sign(
+    app, client, sign_in, world
+):
+    """The phone resends a stored capture (its reply was lost): same key, nothing to answer."""
+    sign_in("w1")
+    url = _url(world)
+    key = form_key(client, url)
+    data = capture_form(world, key, warning=["distrust"])
+    assert client.post(url, data=data).status_code == 303
+    again = client.post(url, data=data)
+    assert again.status_code == 303
+    with app.app_context():
+        assert len(db.session.scalars(select(Capture).where(
+            Capture.idempotency_key == key)).all()) == 1

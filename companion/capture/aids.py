@@ -38,10 +38,13 @@ class LastRatings:
     values: dict[str, str]  # rating_goals, rating_tasks, rating_bond -> "1".."5"
 
 
-def live_signs(client, user, before: date, meeting_id: int | None = None) -> list[LiveSign]:
-    """Warning signs of meetings held up to `before` (other than `meeting_id`) still live on the
-    client's card as `user` sees it, once each, newest meeting first."""
+def live_signs(client, user, before: date, meeting_id: int | None = None,
+               key: str = "") -> list[LiveSign]:
+    """Warning signs of meetings held up to `before` (other than `meeting_id`, and other than
+    the capture stored under `key`: a phone sending it again) still live on the client's card
+    as `user` sees it, once each, newest meeting first."""
     _, captures = seen_captures(client, user)
+    captures = [c for c in captures if c.idempotency_key != key]
     history = [o for o in observations(captures)
                if o.held_on <= before and o.meeting_id != meeting_id]
     labels = content.current().vocabulary.by_id

@@ -49,7 +49,7 @@ class Screen:
             (str(user.id), user.username, None) for user in self.co_workers
         ]
 
-    def live_signs(self, day: object) -> list[aids.LiveSign]:
+    def live_signs(self, day: object, key: object = "") -> list[aids.LiveSign]:
         """Warning signs still live before this meeting (none asked again on an edit)."""
         if not self.aided:
             return []
@@ -58,7 +58,7 @@ class Screen:
         except ValueError:
             before = self.meeting.held_on if self.meeting else local_now().date()
         return aids.live_signs(self.client, current_user, before,
-                               self.meeting.id if self.meeting else None)
+                               self.meeting.id if self.meeting else None, str(key))
 
     def rules(self, vocabulary: Vocabulary) -> Rules:
         return Rules(
@@ -67,7 +67,8 @@ class Screen:
             client_id=self.client.id,
             meeting_id=self.meeting.id if self.meeting else None,
             co_workers=frozenset(user.id for user in self.co_workers),
-            live=tuple(s.marker_id for s in self.live_signs(request.form.get("held_on", ""))),
+            live=tuple(s.marker_id for s in self.live_signs(
+                request.form.get("held_on", ""), request.form.get("idempotency_key", ""))),
         )
 
 
@@ -220,7 +221,8 @@ def _show(screen: Screen, values: dict, errors: dict | None = None, status: int 
                             conflict=conflict, earlier=earlier,
                             practice_open=bool(errors.keys() & {"move", "slip"}
                                                or values["marks"] & practice),
-                            today=local_now().date(), live=screen.live_signs(values["held_on"]),
+                            today=local_now().date(),
+                            live=screen.live_signs(values["held_on"], values["idempotency_key"]),
                             picks=aids.next_step_picks(screen.client, current_user) if fresh
                             else [],
                             last_ratings=aids.last_ratings(screen.client, current_user) if fresh
