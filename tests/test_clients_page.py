@@ -476,7 +476,9 @@ def test_the_client_page_runs_the_same_number_of_queries_with_5_and_500_captures
         page = client.get(url(world))
     assert page.status_code == 200
     assert len(few) == len(many), "\n".join(s[:60] for s in many)
-    assert len(many) <= 20
+    # A ceiling, not the rule (the rule is the equality above): one query per section of the
+    # page; warning acknowledgements and the rating history each added one.
+    assert len(many) <= 24
 
 
 def test_the_timeline_offers_edit_on_recent_captures_and_open_read_only_on_old_ones(
