@@ -1,15 +1,25 @@
 """Retention: `flask purge` removes captures and their free text after RETENTION_MONTHS,
-keeping only each team-month's anonymous figures (MonthlyAggregate)."""
+keeping only each team-month's anonymous figures (MonthlyAggregate); and the rows of signed-in
+browsers (Your sessions) once they ended or passed their 12 hours."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from companion import audit, content
 from companion.clock import local_now, month_start
 from companion.extensions import db
-from companion.models import Capture, Client, Debrief, Meeting, MonthlyAggregate, Team
+from companion.models import (
+    Capture,
+    Client,
+    Debrief,
+    Meeting,
+    MonthlyAggregate,
+    Team,
+    UserSession,
+    utcnow,
+)
 
 
 def _month_figures(team: Team, month: date) -> dict:
@@ -37,8 +47,22 @@ def _keep_aggregates(old_meetings) -> None:
     db.session.flush()
 
 
+def purge_sessions(now: datetime | None = None) -> int:
+    """Delete the session rows no browser can use again: ended ones (signed out, ended on Your
+    sessions, by an admin or a deactivation) and those begun more than 12 hours ago (the cookie
+    expired then: `auth.sessions.MAX_AGE`). A browser still signed in keeps its row. So a row
+    outlives its session by at most the time to the next purge (README: daily)."""
+    from companion.auth.sessions import MAX_AGE
+
+    now = now or utcnow()
+    return db.session.execute(delete(UserSession).where(or_(
+        UserSession.ended_at.is_not(None), UserSession.created_at < now - MAX_AGE))
+        .execution_options(synchronize_session=False)).rowcount
+
+
 def purge(today: date | None = None, months: int | None = None) -> dict[str, int]:
-    """Delete captures (notes, idempotency keys) and debriefs of meetings before the cutoff."""
+    """Delete captures (notes, idempotency keys) and debriefs of meetings before the cutoff,
+    and the rows of sessions that are over."""
     months = months or current_app.config["RETENTION_MONTHS"]
     before = month_start(today or local_now().date(), months)
     old_meetings = select(Meeting.id).where(Meeting.held_on < before)
@@ -48,6 +72,7 @@ def purge(today: date | None = None, months: int | None = None) -> dict[str, int
             delete(Capture).where(Capture.meeting_id.in_(old_meetings))).rowcount,
         "debriefs": db.session.execute(
             delete(Debrief).where(Debrief.meeting_id.in_(old_meetings))).rowcount,
+        "sessions": purge_sessions(),
     }
     summary = " ".join(f"{name}:{count}" for name, count in counts.items())
     audit.record("retention.purged", f"before:{before.isoformat()} {summary}")

@@ -13,6 +13,7 @@ UNDO = re.compile(r'<form method="post" action="([^"]+)" class="card inline" id=
                   r'(.*?)</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
+FIELDS = re.compile(r'name="(\w+)" type="hidden" value="([^"]*)"')  # as WTForms writes them
 
 
 def _undo(client, team_id):
@@ -189,3 +190,89 @@ def test_every_new_admin_and_session_post_needs_the_csrf_token(database_url, tmp
         assert db.session.get(Pair, pair).ended_at is None
         assert db.session.get(Team, world.team).name == "Team A"
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 4
+
+
+def test_a_second_tap_on_unassign_answers_like_the_first_never_a_404(
+        app, client, world, sign_in):
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["w2"]))
+    sign_in("admin")
+    confirm = client.get(f"/admin/assignments/{assignment}/remove").get_data(as_text=True)
+    form = dict(FIELDS.findall(confirm.split('id="confirm-form"')[1].split("</form>")[0]))
+    assert form.keys() >= {"version", "client", "worker"}
+    first = client.post(f"/admin/assignments/{assignment}/remove", data=form)
+    second = client.post(f"/admin/assignments/{assignment}/remove", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.location == second.location == f"/admin/teams/{world.team}"
+    page = client.get(second.location).get_data(as_text=True)
+    assert "w2 no longer works with A-1." in page
+    assert "w2 was already unassigned from A-1." in page
+    assert _assigned(app, "shared", world) == {world.users["w1"]}
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action == "assignment.removed")).all() == [
+            f"client:{world.clients['shared']} user:{world.users['w2']}"]
+    # The undo still puts w2 back (the second tap did not replace it), and pressing it twice
+    # assigns once.
+    action, inner = UNDO.search(page).groups()
+    assert "assign w2 again" in inner
+    for _tap in range(2):
+        assert client.post(action, data=dict(HIDDEN.findall(inner))).status_code == 303
+    assert _assigned(app, "shared", world) == {world.users["w1"], world.users["w2"]}
+    # A tap from a page of long ago (the assignment since made anew under another id).
+    late = client.post(f"/admin/assignments/{assignment}/remove", data=form)
+    assert late.status_code == 303
+    assert "That assignment was removed earlier; w2 works with A-1 again now." in client.get(
+        late.location).get_data(as_text=True)
+    assert _assigned(app, "shared", world) == {world.users["w1"], world.users["w2"]}
+    bare = client.post(f"/admin/assignments/{assignment}/remove", data={"version": "1"})
+    assert bare.status_code == 303 and bare.location == "/admin/"
+
+
+def test_a_second_tap_on_rename_code_restore_and_reactivate_changes_nothing_more(
+        app, client, world, sign_in):
+    sign_in("admin")
+    for _tap in range(2):
+        assert client.post(f"/admin/teams/{world.team}/name",
+                           data={"name": "North"}).status_code == 303
+    page = client.get(f"/admin/teams/{world.team}").get_data(as_text=True)
+    assert "The team is called North already." in page
+    action, inner = UNDO.search(page).groups()
+    assert "call it Team A again" in inner  # the first tap's undo, not "call it North"
+    url = f"/admin/clients/{world.clients['shared']}/code"
+    form = dict(FIELDS.findall(client.get(url).get_data(as_text=True)))
+    assert form.get("was") == "A-1"
+    for _tap in range(2):
+        answer = client.post(url, data=form | {"code": "A-10"})
+        assert answer.status_code == 303, answer.get_data(as_text=True)
+    page = client.get(f"/admin/teams/{world.team}").get_data(as_text=True)
+    assert "The code is A-10 already." in page
+    action, inner = UNDO.search(page).groups()
+    for _tap in range(2):  # the undo pressed twice: back to A-1 once
+        assert client.post(action, data=dict(HIDDEN.findall(inner))).status_code == 303
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).code == "A-1"
+        assert db.session.get(Team, world.team).name == "North"
+        assert db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action.in_(("team.renamed", "client.code_corrected")))).all() == [
+            f"team:{world.team} from:Team A to:North",
+            f"client:{world.clients['shared']} from:A-1 to:A-10",
+            f"client:{world.clients['shared']} from:A-10 to:A-1"]
+    # Typing the code the client has already is still a mistake shown on the form.
+    answer = client.post(url, data=form | {"code": "A-1"})
+    assert answer.status_code == 400 and "The code is A-1 already." in answer.get_data(
+        as_text=True)
+    with app.app_context():
+        pair = db.session.scalar(select(Pair.id))
+    client.post(f"/admin/pairs/{pair}/dissolve")
+    for _tap in range(2):
+        assert client.post(f"/admin/pairs/{pair}/restore").status_code == 303
+    client.post(f"/admin/users/{world.users['w3']}/deactivate")
+    for _tap in range(2):
+        assert client.post(f"/admin/users/{world.users['w3']}/reactivate").status_code == 303
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.in_(("pair.dissolved", "pair.restored", "user.deactivated",
+                                   "user.reactivated")))).all()
+    assert actions == ["pair.dissolved", "pair.restored", "user.deactivated", "user.reactivated"]

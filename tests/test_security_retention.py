@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from companion.clock import month_start
 from companion.extensions import db
 from companion.models import AuditEntry, Capture, Meeting, MonthlyAggregate
-from companion.retention import purge
+from companion.retention import purge, purge_sessions
 from tests.support import team_today
 
 
@@ -48,3 +48,49 @@ def test_purge_with_nothing_old_deletes_nothing(app, world):
         assert purge(today=team_today())["captures"] == 0
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(MonthlyAggregate)) == 0
+
+
+def test_purge_removes_session_rows_once_they_ended_or_passed_twelve_hours(app, runner, world):
+    from datetime import timedelta
+
+    from companion.models import UserSession, utcnow
+    from tests.support.world import PASSWORD
+
+    def browser(username):
+        signed_in = app.test_client()
+        assert signed_in.post("/login", data={"username": username, "password": PASSWORD}
+                              ).status_code == 303
+        return signed_in
+
+    live, signed_out, old, ended = browser("w1"), browser("w1"), browser("w2"), browser("w3")
+    signed_out.post("/logout")  # its row ends (every session of w1 ends with a sign-out)
+    live = browser("w1")
+    with app.app_context():
+        rows = {row.user_id: row for row in db.session.scalars(
+            select(UserSession).where(UserSession.ended_at.is_(None)))}
+        rows[world.users["w2"]].created_at = utcnow() - timedelta(hours=12, minutes=1)
+        db.session.commit()
+        live_id = rows[world.users["w1"]].id
+    admin = browser("admin")
+    admin.post(f"/admin/users/{world.users['w3']}/deactivate")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 6
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and "4 sessions deleted" in result.output
+    with app.app_context():
+        kept = set(db.session.scalars(select(UserSession.id)))
+        admins = db.session.scalar(select(UserSession.id).where(
+            UserSession.user_id == world.users["admin"]))
+        entry = db.session.scalar(select(AuditEntry.subject).where(
+            AuditEntry.action == "retention.purged"))
+    assert kept == {live_id, admins} and "sessions:4" in entry
+    assert live.get("/").status_code == 200  # a browser still signed in keeps its session
+    assert old.get("/").status_code == 302 and ended.get("/").status_code == 302
+    with app.app_context():  # and its row goes at the first purge after its 12 hours
+        purge()
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 2
+        later = purge_sessions(utcnow() + timedelta(hours=12, seconds=1))
+        db.session.commit()
+        assert later == 2 and db.session.scalar(select(func.count()).select_from(
+            UserSession)) == 0

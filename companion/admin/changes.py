@@ -19,6 +19,13 @@ def unassign(assignment: Assignment, seen_version: int, by: User) -> None:
                  f"client:{assignment.client_id} user:{assignment.user_id}")
 
 
+def unassigned_pair(client_id: str, worker_id: str) -> tuple[Client | None, User | None]:
+    """The client and worker an already removed assignment was, from the confirmation form."""
+    if not (client_id or "").isdigit() or not (worker_id or "").isdigit():
+        return None, None
+    return db.session.get(Client, int(client_id)), db.session.get(User, int(worker_id))
+
+
 def dissolve(pair: Pair) -> None:
     """The pair ends; its shared meetings and debriefs stay readable."""
     if pair.ended_at is None:
@@ -34,24 +41,30 @@ def restore(pair: Pair) -> None:
         audit.record("pair.restored", f"pair:{pair.id}")
 
 
-def rename_team(team: Team, name: str) -> str:
-    """The old name, for the undo."""
+def rename_team(team: Team, name: str) -> str | None:
+    """The old name, for the undo; None when the team has that name already (a double tap)."""
     name, old = name.strip(), team.name
     if not name or len(name) > 80:
         raise AdminError(_("A team name is 1 to 80 characters."))
-    if name != old and db.session.scalar(select(Team.id).where(Team.name == name)):
+    if name == old:
+        return None
+    if db.session.scalar(select(Team.id).where(Team.name == name)):
         raise AdminError(_("There is already a team called %(name)s.", name=name))
     team.name = name
     audit.record("team.renamed", f"team:{team.id} from:{old[:40]} to:{name[:40]}")
     return old
 
 
-def correct_code(client: Client, code: str) -> str:
-    """A mistyped code corrected; the old code stays in the audit log. The old code, for undo."""
+def correct_code(client: Client, code: str, was: str = "") -> str | None:
+    """A mistyped code corrected; the old code stays in the audit log. The old code, for undo;
+    None when the form was drawn for the code `was` and the client has `code` already (a
+    double tap, or the same correction from two pages): nothing more to do."""
     code, old = code.strip().upper(), client.code
     if not CLIENT_CODE.match(code):
         raise AdminError(
             _("A client code is 2-32 capital letters, digits or dashes; never a name."))
+    if code == old and was.strip().upper() not in ("", old):
+        return None
     if code == old:
         raise AdminError(_("The code is %(code)s already.", code=old))
     if db.session.scalar(select(Client.id).where(Client.team_id == client.team_id,

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from companion.models.base import ASSIGNMENT_ROLES, ROLES
 
@@ -24,6 +24,7 @@ class ClientForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(_l("Corrected code"), validators=[DataRequired(), Length(max=32)])
+    was = HiddenField(validators=[Optional(), Length(max=32)])  # the code the form was drawn for
 
 
 class AssignmentForm(FlaskForm):
@@ -44,3 +45,11 @@ class VersionForm(FlaskForm):
     """The client as the admin saw it on the confirmation page."""
 
     version = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+
+
+class UnassignForm(VersionForm):
+    """Which client and worker the assignment was, so a second tap (the assignment gone)
+    answers as the first did."""
+
+    client = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    worker = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])

@@ -38,8 +38,9 @@ def deactivate(user: User, by: User) -> int:
 def reactivate(user: User) -> None:
     """They can sign in again; their clients are theirs again unless handed over meanwhile.
     Pairs stay ended until an admin pairs them again."""
-    user.active = True
-    audit.record("user.reactivated", f"user:{user.id}")
+    if not user.active:  # a second tap changes nothing more
+        user.active = True
+        audit.record("user.reactivated", f"user:{user.id}")
 
 
 def consequences(user: User) -> dict:

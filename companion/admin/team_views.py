@@ -94,6 +94,8 @@ def rename_team(team_id: int):
 
     def action(form):
         old = changes.rename_team(team, form.name.data)
+        if old is None:  # a second tap, or the name it has: nothing more to change
+            return _back(team.id, _("The team is called %(name)s already.", name=team.name))
         return _back(team.id, _("The team is now called %(name)s.", name=team.name), {
             "label": _("Undo: call it %(name)s again", name=old), "fields": {"name": old},
             "action": url_for("admin.rename_team", team_id=team.id)})

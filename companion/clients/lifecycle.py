@@ -68,14 +68,18 @@ def reopen(client: Client, seen_version: int) -> None:
 
 def hold_for_capture(client: Client, author: User) -> None:
     """Just before a capture is written: the case must be open and still the author's, and
-    the author's account active, as committed now (not as it was when the request began)."""
+    the author's account active, as committed now (not as it was when the request began);
+    both rows stay taken until the capture is committed."""
     db.session.execute(update(Client).where(Client.id == client.id)
                        .values(version=Client.version)
                        .execution_options(synchronize_session=False))
     closed = db.session.scalar(select(Client.closed_at).where(Client.id == client.id))
     assigned = db.session.scalar(select(Assignment.id).where(
         Assignment.client_id == client.id, Assignment.user_id == author.id))
-    active = db.session.scalar(select(User.active).where(User.id == author.id))
+    # The author's row too (PostgreSQL: FOR SHARE; SQLite: the write lock taken above): a
+    # deactivation waits until this capture is committed, or this sees it committed.
+    active = db.session.scalar(select(User.active).where(User.id == author.id)
+                               .with_for_update(read=True))
     if closed is not None:
         raise CaseUnavailable(_("The case of %(code)s was closed, so this capture was not "
                                 "saved. Ask your lead if it should be reopened.", code=client.code))
