@@ -18,7 +18,11 @@ def _routes(app):
 
 
 def _url(rule) -> str:
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", "1", rule.rule)
+    """The rule with each variable filled: an id of 1, or an `any(...)` converter's first choice."""
+    def value(match):
+        converter, choices = match.groups()
+        return choices.split(",")[0].strip() if converter == "any" else "1"
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?[^>]+>", value, rule.rule)
 
 
 def test_every_view_declares_who_may_use_it(app):
