@@ -9,7 +9,7 @@ it, and a change made from an older page (another `version`) is refused instead 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from werkzeug.exceptions import Gone
+from werkzeug.exceptions import Conflict, Gone
 
 from companion import audit, vocabulary
 from companion.extensions import db
@@ -90,6 +90,20 @@ def hold_for_capture(client: Client, author: User) -> None:
         raise CaseUnavailable(refusal(client.id, author) or _(
             "%(code)s is no longer yours, so this capture was not saved. Ask your lead.",
             code=client.code))
+
+
+class CaseClosed(Conflict):
+    """Progress (milestones, ratings, reviews) of a closed case stays as it was: a clear 409."""
+
+    show_to_user = True
+
+
+def open_for_progress(client: Client) -> None:
+    """A closed case is read-only for progress, as it is for capture."""
+    if client.closed_at is not None:
+        raise CaseClosed(_("The case of %(code)s is closed, so its milestones, ratings and "
+                           "reviews cannot be changed. Reopen it to change them.",
+                           code=client.code))
 
 
 def open_case(client: Client) -> Client:

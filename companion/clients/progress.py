@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from companion import audit
+from companion.clients.lifecycle import open_for_progress
 from companion.extensions import db
 from companion.models import (
+    Client,
     DimensionRating,
     DimensionRatingEdit,
     Milestone,
@@ -55,6 +57,7 @@ def add_months(day: date, months: int) -> date:
 def add_milestone(client, title: str, area: str, target_month: str, agreed: bool, user,
                   today: date) -> Milestone:
     """A milestone set with the client; its first event records who set it and when."""
+    open_for_progress(client)
     title = " ".join((title or "").split())
     if not 1 <= len(title) <= MAX_TITLE:
         raise ProgressError("title", _l("Write the goal in 1 to 120 characters."))
@@ -83,6 +86,7 @@ def set_milestone_status(milestone: Milestone, status: str, user, today: date) -
     """Reach or drop an open milestone, or open a reached or dropped one again (an undo); each
     change is a new event with its date and who made it, the old ones stay. Asking for the
     status it already has changes nothing (a double tap) and returns False."""
+    open_for_progress(db.session.get(Client, milestone.client_id))
     if status not in CHANGES:
         raise ProgressError("status", _l("Choose reached, dropped or open again."))
     if milestone.status == status:
@@ -113,6 +117,7 @@ def review_interval(client) -> int:
 
 def set_review_interval(client, months) -> None:
     """How many months between this client's reviews (1 to 12)."""
+    open_for_progress(client)
     if not isinstance(months, int) or not 1 <= months <= MAX_INTERVAL:
         raise ProgressError("months", _l("Choose 1 to 12 months."))
     if months != client.review_every_months:
@@ -134,6 +139,7 @@ def review_status(client, milestones, today: date) -> ReviewDue:
 
 def record_review(client, user, today: date) -> Review:
     """The review held today; a second tap the same day keeps the first."""
+    open_for_progress(client)
     held = db.session.scalar(select(Review).where(Review.client_id == client.id,
                                                   Review.held_on == today).limit(1))
     if held is not None:
@@ -150,6 +156,7 @@ def rate_month(client, month: str, values: dict[str, int | None], user,
     """This month's rating (None: not known). Saving again within the month makes the new
     values current and keeps each save as its own record (DimensionRatingEdit, never changed);
     a past month's rating is history and stays as it was; a future month cannot be rated."""
+    open_for_progress(client)
     if not valid_month(month):
         raise ProgressError("month", _l("Give the month as year and month."))
     if month > month_key(today):

@@ -1,0 +1,56 @@
+"""A closed case is read-only for progress as it is for capture: milestones, ratings, the
+review interval and reviews are refused with a clear 409, and their forms are not shown."""
+
+from sqlalchemy import func, select
+
+from companion.extensions import db
+from companion.models import Client, DimensionRating, Milestone, Review, utcnow
+
+GOAL = {"title": "Call his sister", "area": "family", "target_month": "2099-01", "agreed": "y"}
+RATING = {"radicalisation": "3", "extremist_activity": "4", "crime": "unknown",
+          "marginalisation": "2", "mental_health": "5"}
+FORMS = ('id="add-milestone"', 'id="rate-panel"', 'id="review-interval"', "Mark reached")
+
+
+def _close(app, world, closed=True):
+    with app.app_context():
+        client = db.session.get(Client, world.clients["shared"])
+        client.closed_at, client.closed_reason = (utcnow(), "completed") if closed else (None,
+                                                                                          None)
+        db.session.commit()
+
+
+def _counts(app):
+    with app.app_context():
+        return [db.session.scalar(select(func.count()).select_from(model))
+                for model in (Milestone, DimensionRating, Review)], db.session.scalar(
+            select(Milestone.status))
+
+
+def test_progress_on_a_closed_case_is_refused_with_a_409_and_its_forms_are_hidden(
+        app, client, sign_in, world):
+    base = f"/clients/{world.clients['shared']}"
+    sign_in("w1")
+    assert client.post(f"{base}/milestones", data=GOAL).status_code == 303
+    assert 'id="add-milestone"' in client.get(base).get_data(as_text=True)
+    with app.app_context():
+        milestone = db.session.scalar(select(Milestone.id))
+    _close(app, world)
+    before = _counts(app)
+    for tail, data in (("/milestones", GOAL), (f"/milestones/{milestone}", {"status": "reached"}),
+                       ("/ratings", RATING), ("/review-interval", {"months": "6"}),
+                       ("/review", {})):
+        answer = client.post(base + tail, data=data)
+        assert answer.status_code == 409, tail
+        assert "The case of A-1 is closed, so its milestones, ratings and reviews cannot be " \
+            "changed. Reopen it to change them." in answer.get_data(as_text=True), tail
+    assert _counts(app) == before == ([1, 0, 0], "open")
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).review_every_months is None
+    page = client.get(base).get_data(as_text=True)
+    assert page.count('id="milestone-') == 1 and "Call his sister" in page  # still readable
+    assert not [form for form in FORMS if form in page]
+    _close(app, world, closed=False)  # reopened: progress can change again
+    assert all(form in client.get(base).get_data(as_text=True) for form in FORMS)
+    assert client.post(f"{base}/milestones/{milestone}", data={"status": "reached"}
+                       ).status_code == 303
