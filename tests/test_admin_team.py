@@ -276,3 +276,37 @@ def test_a_second_tap_on_rename_code_restore_and_reactivate_changes_nothing_more
             AuditEntry.action.in_(("pair.dissolved", "pair.restored", "user.deactivated",
                                    "user.reactivated")))).all()
     assert actions == ["pair.dissolved", "pair.restored", "user.deactivated", "user.reactivated"]
+
+
+def test_two_taps_on_unassign_at_the_same_moment_both_go_back_to_the_team_page(app, world):
+    import threading
+
+    def admin():
+        browser = app.test_client()
+        assert browser.post("/login", data={"username": "admin", "password": PASSWORD}
+                            ).status_code == 303
+        return browser
+
+    taps = [admin(), admin()]
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == world.users["w2"]))
+    confirm = taps[0].get(f"/admin/assignments/{assignment}/remove").get_data(as_text=True)
+    form = dict(FIELDS.findall(confirm.split('id="confirm-form"')[1].split("</form>")[0]))
+    barrier, answers = threading.Barrier(2), []
+
+    def tap(browser):
+        barrier.wait()
+        answers.append(browser.post(f"/admin/assignments/{assignment}/remove", data=form))
+
+    threads = [threading.Thread(target=tap, args=(browser,)) for browser in taps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted((a.status_code, a.location) for a in answers) == [
+        (303, f"/admin/teams/{world.team}")] * 2
+    assert _assigned(app, "shared", world) == {world.users["w1"]}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "assignment.removed")) == 1
