@@ -10,6 +10,7 @@ and the key pages pass axe.
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from companion.models import Client, Team, User
 from companion.reports.months import month_key
 from tests.support.browser import PHONE, sign_in_by_session
 from tests.support.records import team_today
-from tests.support.walk import MUST_REACH, ROLES, _endpoint, _links, _start_pages
+from tests.support.screens import ready_offline
+from tests.support.walk import MUST_REACH, ROLES, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)\w|\{\w+\}|<[^>]+>")
@@ -121,8 +123,7 @@ def test_every_page_in_german_has_no_english_and_fits_a_phone(german, live_app, 
                                                               english, typed, username):
     sign_in_by_session(german, live_app, live_url, username)
     page = german.new_page()
-    queue = [live_url + path for path in _start_pages(live_app, ROLES[username])]
-    seen_kinds, reached, problems = set(), set(), []
+    reached, problems = set(), []
     if username == "worker1":  # the loop's htmx answers too: a capture saved, its receipt
         page.goto("/")
         page.locator("a[href$='/capture']").first.click()
@@ -132,15 +133,8 @@ def test_every_page_in_german_has_no_english_and_fits_a_phone(german, live_app, 
         text, codes = page.evaluate(VISIBLE_TEXT)
         if left := _english_left(text, english, codes + typed):
             problems.append(f"saved capture: English {left}")
-    while queue:
-        url = queue.pop(0)
-        endpoint, kind = _endpoint(live_app, url)
-        if (not url.startswith(live_url) or endpoint in (None, "static", "auth.logout")
-                or kind in seen_kinds):
-            continue
-        seen_kinds.add(kind)
-        response = page.goto(url)
-        assert response.ok, (url, response.status)
+    for endpoint in walk(page, live_app, live_url, ROLES[username]):
+        url = page.url
         reached.add(endpoint)
         assert page.get_attribute("html", "lang") == "de", url
         text, codes = page.evaluate(VISIBLE_TEXT)  # codes: an audit entry's action code
@@ -152,7 +146,6 @@ def test_every_page_in_german_has_no_english_and_fits_a_phone(german, live_app, 
                             f"{page.evaluate(WIDEST)}")
         if endpoint in AXE_PAGES and axe.run(page).violations_count:
             problems.append(f"{url}: axe\n{axe.run(page).generate_report()}")
-        queue += [link.split("#")[0] for link in _links(page)]
     assert MUST_REACH[username] - {"reports.monthly"} <= reached
     assert not problems, "\n".join(problems)
 
@@ -178,3 +171,34 @@ def test_the_pdfs_in_german_have_no_english(german, live_app, live_url, english,
     assert _english_left(goals, english, typed) == []
     assert _english_left(funders, english, typed) == []
     assert "Seite 1 von" in monthly and "VERTRAULICH" in monthly
+
+
+def test_the_offline_queue_in_german_has_no_english(german, live_app, live_url, english, typed):
+    """Saved with no signal, waiting across a reload, then sent: every word the queue shows
+    on the way is German."""
+    sign_in_by_session(german, live_app, live_url, "worker1")
+    page = german.new_page()
+    page.goto("/")
+    ready_offline(page)
+    page.locator("a[href^='/clients/'][href$='/capture']").first.click()  # kept for offline
+    page.wait_for_selector("#capture-form")
+    page.locator("#held_on").fill((team_today() - timedelta(days=40)).isoformat())
+    german.set_offline(True)
+    problems = []
+
+    def check(moment):
+        text, codes = page.evaluate(VISIBLE_TEXT)
+        if left := _english_left(text, english, codes + typed):
+            problems.append(f"{moment}: English {left}")
+
+    page.get_by_role("button", name="Speichern").click()
+    page.locator("#outbox [data-outbox-status]").get_by_text(
+        re.compile("Auf diesem Telefon gespeichert, 1 warten")).wait_for()
+    check("saved on the phone")
+    page.reload()
+    page.wait_for_selector("#capture-form[data-offline-copy]")
+    check("the copy kept on the phone, offline")
+    german.set_offline(False)
+    page.locator("#outbox [data-receipts] li", has_text="Empfangen").first.wait_for()
+    check("sent, with its receipt")
+    assert not problems, "\n".join(problems)

@@ -22,6 +22,7 @@ from tests.support.screens import (
     form_key,
     outbox_names,
     outbox_records,
+    ready_offline,
     settled,
 )
 
@@ -38,15 +39,6 @@ def enter(live_app, live_url):
         page.goto("/")
     return enter
 
-
-def ready_offline(page):
-    """Wait until the service worker controls the page and holds the worker's whole pack."""
-    read = """async () => {
-        const pack = await (await fetch("/offline/pack", {headers: {"HX-Request": "true"}})).json();
-        const kept = (await (await caches.open("pages")).keys()).map(r => new URL(r.url).pathname);
-        return !!navigator.serviceWorker.controller && pack.pages.every(p => kept.includes(p));
-    }"""
-    assert settled(lambda: page.evaluate(read), True, page, tries=150)
 
 
 def open_capture(page, code):

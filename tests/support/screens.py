@@ -94,3 +94,13 @@ def settled(read, want, page, tries=60):
         page.wait_for_timeout(100)
         value = read()
     return value
+
+
+def ready_offline(page):
+    """Wait until the service worker controls the page and holds the worker's whole pack."""
+    read = """async () => {
+        const pack = await (await fetch("/offline/pack", {headers: {"HX-Request": "true"}})).json();
+        const kept = (await (await caches.open("pages")).keys()).map(r => new URL(r.url).pathname);
+        return !!navigator.serviceWorker.controller && pack.pages.every(p => kept.includes(p));
+    }"""
+    assert settled(lambda: page.evaluate(read), True, page, tries=150)
