@@ -54,3 +54,21 @@ def test_progress_on_a_closed_case_is_refused_with_a_409_and_its_forms_are_hidde
     assert all(form in client.get(base).get_data(as_text=True) for form in FORMS)
     assert client.post(f"{base}/milestones/{milestone}", data={"status": "reached"}
                        ).status_code == 303
+
+
+def test_the_phase_of_a_closed_case_cannot_change_by_hand_and_its_form_is_hidden(
+        app, client, sign_in, world):
+    base = f"/clients/{world.clients['shared']}"
+    sign_in("w1")
+    assert 'id="change-phase"' in client.get(base).get_data(as_text=True)
+    with app.app_context():
+        before = db.session.get(Client, world.clients["shared"]).phase
+    _close(app, world)
+    to = "change_work" if before != "change_work" else "first_meetings"
+    answer = client.post(f"{base}/phase", data={"to_phase": to, "reason": "Doing well"})
+    assert answer.status_code == 409
+    assert "The case of A-1 is closed, so its phase cannot change." in answer.get_data(
+        as_text=True)
+    with app.app_context():
+        assert db.session.get(Client, world.clients["shared"]).phase == before
+    assert 'id="change-phase"' not in client.get(base).get_data(as_text=True)

@@ -98,6 +98,13 @@ class CaseClosed(Conflict):
     show_to_user = True
 
 
+def open_for_phase(client: Client) -> None:
+    """A closed case keeps the phase it closed in (a suggestion cannot move it either)."""
+    if client.closed_at is not None:
+        raise CaseClosed(_("The case of %(code)s is closed, so its phase cannot change. "
+                           "Reopen it to change it.", code=client.code))
+
+
 def open_for_progress(client: Client) -> None:
     """A closed case is read-only for progress, as it is for capture."""
     if client.closed_at is not None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from companion import audit
+from companion.clients import lifecycle
 from companion.extensions import db
 from companion.models import PhaseChange, SuggestionDecision
 from companion.suggestions import Suggestion
@@ -19,6 +20,7 @@ class ClientError(ValueError):
 
 def change_phase(client, to_phase: str, reason: str, user) -> PhaseChange:
     """Move the client to another phase and keep the move in the phase history."""
+    lifecycle.open_for_phase(client)
     reason = " ".join(reason.split())
     if to_phase not in PHASES:
         raise ClientError(_l("Choose one of the phases."))
