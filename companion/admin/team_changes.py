@@ -38,10 +38,15 @@ def unassign(assignment_id: int):
         return shown("admin/unassign.html", [assignment.client_id], refused[0],
                      assignment=assignment, form=form, error=refused[1])
     return _back(client.team_id, _("%(name)s no longer works with %(code)s.",
-                                   name=worker.username, code=client.code), {
-        "label": _("Undo: assign %(name)s again", name=worker.username),
-        "action": url_for("admin.create_assignment", team_id=client.team_id),
-        "fields": {"client": client.id, "worker": worker.id, "role": role}})
+                                   name=worker.username, code=client.code),
+                 _undo_unassign(client, worker, role))
+
+
+def _undo_unassign(client, worker, role: str) -> dict:
+    """The undo button after an unassign: assign the worker again, in the same role."""
+    return {"label": _("Undo: assign %(name)s again", name=worker.username),
+            "action": url_for("admin.create_assignment", team_id=client.team_id),
+            "fields": {"client": client.id, "worker": worker.id, "role": role}}
 
 
 def _unassigned(assignment: Assignment, form: UnassignForm) -> tuple[int, str] | None:
