@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
@@ -25,12 +26,19 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
 
 
-def transfers(context, url: str) -> list[tuple[str, int, bool]]:
-    """(url, bytes on the wire, served from cache) for every response of one page load."""
+LIMIT = 25_000  # goal 1 of issue 14: the first load at most 25 KB on the wire
+
+
+def transfers(context, url: str) -> list[tuple[str, int, bool, bool]]:
+    """(url, bytes on the wire, served from cache, asked for after the load event) for every
+    response of one page load, waiting until the network has been idle for half a second."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    seen, sizes = {}, {}
+    cdp.send("Page.enable")
+    seen, sizes, asked, loaded = {}, {}, {}, []
+    cdp.on("Network.requestWillBeSent",
+           lambda e: asked.setdefault(e["requestId"], e["timestamp"]))
     cdp.on("Network.responseReceived", lambda e: seen.__setitem__(
         e["requestId"], (e["response"]["url"], e["response"].get("fromDiskCache", False)
                          or e["response"].get("fromMemoryCache", False))))
@@ -38,18 +46,40 @@ def transfers(context, url: str) -> list[tuple[str, int, bool]]:
            lambda e: seen.__setitem__(e["requestId"], ("(cache)", True)))
     cdp.on("Network.loadingFinished",
            lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on("Page.loadEventFired", lambda e: loaded.append(e["timestamp"]))
     page.goto(url, wait_until="networkidle")
     page.close()
-    return [(seen[r][0], sizes.get(r, 0), seen[r][1]) for r in seen
+    load = loaded[0]
+    return [(seen[r][0], sizes.get(r, 0), seen[r][1], asked.get(r, load) > load) for r in seen
             if not seen[r][0].startswith("data:")]
 
 
+def kb(size: int) -> str:
+    return f"{size / 1000:>6.1f} KB"
+
+
+def beside_limit(size: int) -> str:
+    if size <= LIMIT:
+        return f"limit {LIMIT / 1000:.0f} KB: met, {(LIMIT - size) / 1000:.1f} KB to spare"
+    return f"limit {LIMIT / 1000:.0f} KB: not met, {(size - LIMIT) / 1000:.1f} KB over"
+
+
 def report(title: str, rows) -> None:
+    """Print the responses asked for until the load event (what the page needs to be usable) and
+    after it (the offline code, in the background), each total and their sum beside the limit."""
     print(f"\n{title}:")
-    for url, size, cached in rows:
-        where = " (from cache)" if cached else ""
-        print(f"  {size / 1000:>6.1f} KB  {url.split('127.0.0.1', 1)[-1]}{where}")
-    print(f"  {sum(size for _u, size, _c in rows) / 1000:>6.1f} KB  on the wire in all")
+    totals = []
+    for after, heading, total in (
+            (False, "until the load event (the page usable)", "until the load event"),
+            (True, "after the load event, in the background", "after it, in the background")):
+        print(f"  {heading}:")
+        part = [(url, size, cached) for url, size, cached, late in rows if late == after]
+        for url, size, cached in part:
+            where = " (from cache)" if cached else ""
+            print(f"    {kb(size)}  {urlsplit(url).path}{where}")
+        totals.append(sum(size for _u, size, _c in part))
+        print(f"    {kb(totals[-1])}  {total} ({beside_limit(totals[-1])})")
+    print(f"  {kb(sum(totals))}  in all ({beside_limit(sum(totals))})")
 
 
 def main() -> None:

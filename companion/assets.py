@@ -8,9 +8,11 @@ new URL and a repeat visit fetches nothing but its HTML. The plain name stays se
 the service worker and anything else that asks by name), revalidated on every use.
 
 Our own scripts and style sheets are sent without their comments and indentation (whole-line
-comments only, line breaks kept, so no statement changes), and a worker's pages load the offline
-code and the app's script as one file (BUNDLES): one request and one compressed stream instead
-of four. The separate files stay served for the service worker, which imports two of them.
+comments only, line breaks kept, so no statement changes), and scripts are joined (BUNDLES):
+every page loads page.js (htmx and later.js), which adds the app's script once the load event
+has run, for a worker's pages worker.js (the offline code and the app's script in one file),
+so the first load is only HTML, style sheet and htmx. The separate files stay served for the
+service worker, which imports two of them.
 
 HTML is compressed only for requests the browser marks as coming from our own pages or from the
 address bar (`Sec-Fetch-Site: same-origin` or `none`): see docs/security.md on BREACH.
@@ -28,8 +30,10 @@ from whitenoise.compress import Compressor
 from companion.extensions import compress
 
 YEAR = 365 * 24 * 3600
-# Built from other static files, in this order (each part as slimmed below).
-BUNDLES = {"worker.js": ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js", "offline.js", "app.js")}
+# Built from other static files, in this order (each part as slimmed below). page.js is the
+# only script tag; worker.js (or app.js) comes after the load event.
+BUNDLES = {"page.js": ("htmx-2.0.11.min.js", "later.js"),
+           "worker.js": ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js", "offline.js", "app.js")}
 TRUSTED_FETCH_SITES = frozenset({"same-origin", "none"})
 # Built copies per file (its parts' path, mtime, size), so the many apps of a test run hash once.
 _built: dict[tuple, tuple[str, bytes, bytes, bytes]] = {}

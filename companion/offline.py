@@ -33,7 +33,7 @@ from companion.vocabulary import PARTS
 bp = Blueprint("offline", __name__)
 
 # What every page needs, cached when the service worker installs (fingerprinted URLs welcome).
-SHELL = ("app.css", "htmx-2.0.11.min.js", "worker.js", "outbox.js",
+SHELL = ("app.css", "page.js", "worker.js", "outbox.js",
          "vendor/idb-keyval-6.3.0.umd.js", "icons/icon-32.png", "icons/icon-192.png")
 WORKER_SCRIPTS = ("vendor/idb-keyval-6.3.0.umd.js", "outbox.js")
 PACK_HEADER = "X-Offline-Pack"

@@ -4,7 +4,7 @@ from flask import make_response, redirect, render_template
 
 from companion.extensions import htmx
 
-FRAGMENT_HEADER = "Companion-Fragment"  # names the fragment template; static/app.js reads it
+FRAGMENT_HEADER = "Companion-Fragment"  # names the fragment template; static/outbox.js reads it
 
 
 def wants_fragment() -> bool:

@@ -48,7 +48,21 @@
     return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
-  // A copy of the form kept on the phone is a new capture each time: a fresh key, today's date.
+  // What the worker changed on the form before this code arrived (it loads after the page).
+  function typedByHand(form) {
+    return Array.prototype.some.call(form.elements, function (element) {
+      if (element.type === "checkbox" || element.type === "radio") {
+        return element.checked !== element.defaultChecked;
+      }
+      if (element.options) {
+        return Array.prototype.some.call(element.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return "defaultValue" in element && element.value !== element.defaultValue;
+    });
+  }
+
+  // A copy of the form kept on the phone is a new capture each time: a fresh key, today's date
+  // (unless the worker already typed a date or time).
   function freshen(form) {
     var fields = form.elements;
     fields.idempotency_key.value = newKey();
@@ -56,8 +70,11 @@
     var start = new Date(now.getTime() - (Number(fields.length_minutes.value) || 60) * 60000);
     if (start.toDateString() !== now.toDateString()) { start = new Date(now.setHours(0, 0)); }
     var pad = function (n) { return String(n).padStart(2, "0"); };
-    fields.held_on.value = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
-    fields.starts_at.value = pad(start.getHours()) + ":" + pad(start.getMinutes() - start.getMinutes() % 15);
+    var untouched = function (field, value) {
+      if (field.value === field.defaultValue) { field.value = value; }
+    };
+    untouched(fields.held_on, now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
+    untouched(fields.starts_at, pad(start.getHours()) + ":" + pad(start.getMinutes() - start.getMinutes() % 15));
   }
 
   function startingValues(form) {
@@ -72,24 +89,27 @@
     });
   }
 
+  // A draft kept earlier comes back, unless the worker typed into the form before this code
+  // arrived: then what the form holds now wins and is kept as the draft at once.
   function setUp(form) {
     if (form.hasAttribute("data-outbox-ready")) { return; }
     form.setAttribute("data-outbox-ready", "");
-    var rendered = JSON.stringify(fieldsOf(form));
-    startingValues(form).then(function (pairs) {
-      if (pairs && JSON.stringify(pairs) !== rendered) {
-        restore(form, pairs);
-        form.querySelector("[data-draft-notice]").hidden = false;
-      } else if (form.hasAttribute("data-offline-copy")) {
-        freshen(form);
-      }
-    });
     var writing = Promise.resolve();  // one write at a time, each with the latest entries
     var keep = function () {
       writing = writing.then(function () {
         return Outbox.keepDraft(user(), form.dataset.draft, fieldsOf(form));
       }).catch(function () { /* storage refused: the form still saves */ });
     };
+    startingValues(form).then(function (pairs) {
+      var typed = typedByHand(form);
+      if (!typed && pairs && JSON.stringify(pairs) !== JSON.stringify(fieldsOf(form))) {
+        restore(form, pairs);
+        form.querySelector("[data-draft-notice]").hidden = false;
+      } else if (form.hasAttribute("data-offline-copy")) {
+        freshen(form);
+      }
+      if (typed) { keep(); }
+    });
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
     form.addEventListener("submit", function (event) {

@@ -42,17 +42,29 @@ def built(name: str) -> bytes:
     return b";\n".join(assets.slim(part, (STATIC / part).read_bytes()) for part in parts)
 
 
-def test_a_workers_pages_load_the_offline_code_and_the_apps_script_as_one_file(
+def scripts_of(html: str) -> list[tuple[str, str]]:
+    """(script the page loads with its own tag, script it names to load after the load event)."""
+    tag = r'<script src="/static/([^".]+)[^"]*" defer data-later="/static/([^".]+)[^"]*"></script>'
+    return re.findall(tag, html)
+
+
+def test_pages_load_only_htmx_and_name_the_apps_script_for_after_the_load_event(
         app, client, sign_in):
+    """The offline code is not in a worker's first load: no tag of its own, blocking or deferred;
+    page.js (htmx and the loader) adds it once the page is up."""
     sign_in("w1")
-    scripts = re.findall(r'<script src="/static/([^".]+)', client.get("/").get_data(as_text=True))
-    assert scripts == ["htmx-2", "worker"]
-    bundle = client.get(re.search(r'src="(/static/worker[^"]+)"',
-                                  client.get("/").get_data(as_text=True)).group(1)).data
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("<script") == 1
+    assert scripts_of(home) == [("page", "worker")]
+    bundle = client.get(re.search(r'data-later="(/static/worker[^"]+)"', home).group(1)).data
     for part in assets.BUNDLES["worker.js"]:
         assert assets.slim(part, (STATIC / part).read_bytes()) in bundle
+    page = client.get(re.search(r'src="(/static/page[^"]+)"', home).group(1)).data
+    assert page == built("page.js")
+    assert page.startswith((STATIC / "htmx-2.0.11.min.js").read_bytes())
     login = app.test_client().get("/login").get_data(as_text=True)  # no worker, no outbox
-    assert re.findall(r'<script src="/static/([^".]+)', login) == ["htmx-2", "app"]
+    assert login.count("<script") == 1
+    assert scripts_of(login) == [("page", "app")]
 
 
 def test_our_scripts_and_styles_lose_comments_and_indentation_but_not_a_line_break():

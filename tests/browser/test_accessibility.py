@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.support.browser import sign_in_by_session
+from tests.support.screens import ready_to_capture
 from tests.support.walk import MUST_REACH, ROLES, walk
 
 axe = Axe()
@@ -38,7 +39,7 @@ def _save_a_capture(page) -> list[str]:
     """A fresh capture (so its edit page is linked), checked as the htmx "saved" answer shows."""
     page.goto("/")
     page.locator("a[href$='/capture']").first.click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Capture saved.").wait_for()
     return _violations(page)

@@ -15,7 +15,9 @@ from tests.support.screens import (
     form_key,
     live_sign,
     outbox_names,
+    outbox_records,
     rating,
+    ready_to_capture,
     settled,
 )
 
@@ -26,7 +28,7 @@ def test_a_typical_capture_takes_at_most_eight_actions_from_home_to_saved(page, 
     sign_in(page, "worker1")
     act = Taps()
     act(page.get_by_role("link", name="Capture K-102", exact=True))
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     assert page.get_by_role("radio", name="Held").is_checked()
     key = form_key(page)
     for label in ("Relaxed, enjoys talking", "More change talk", "Talks about life after"):
@@ -48,7 +50,7 @@ def test_a_typical_capture_takes_at_most_eight_actions_from_home_to_saved(page, 
 def test_a_recent_next_step_is_one_tap(page):
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-102", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.get_by_role("button", name="Talk through the housing application").click()
     assert page.get_by_label("Next step").input_value() == "Talk through the housing application"
 
@@ -56,7 +58,7 @@ def test_a_recent_next_step_is_one_tap(page):
 def test_a_no_show_hides_what_cannot_apply_and_a_switch_back_keeps_the_ticks(page, live_app):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-101", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Fewer lies").click()
     rating(page, "Goals", 2).click()
@@ -79,7 +81,7 @@ def test_a_no_show_hides_what_cannot_apply_and_a_switch_back_keeps_the_ticks(pag
 def test_a_chosen_chip_or_segment_shows_a_tick_not_only_a_fill(page):
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-102", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     before = "(el) => getComputedStyle(el, '::before').content"
     relaxed = chip(page, "Relaxed, enjoys talking")
     assert relaxed.evaluate(before) == "none"
@@ -92,7 +94,7 @@ def test_a_chosen_chip_or_segment_shows_a_tick_not_only_a_fill(page):
 def test_errors_are_summarised_with_links_full_width_and_clear_once_fixed(page):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-103", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.locator("#held_on").fill((team_today() - timedelta(days=1)).isoformat())
     page.evaluate("document.getElementById('capture-form').noValidate = true")
     page.get_by_label("Minutes").fill("900")
@@ -124,7 +126,7 @@ def test_errors_are_summarised_with_links_full_width_and_clear_once_fixed(page):
 def test_a_double_tap_on_save_stores_one_capture(page, live_app):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-101", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Fewer lies").click()
     page.get_by_role("button", name="Save").dblclick()
@@ -156,7 +158,7 @@ def test_a_double_tap_without_javascript_stores_one_capture(browser, live_url, l
 def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-106", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Concrete plans").click()
     page.get_by_role("button", name="Save").click()
@@ -170,7 +172,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
 def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-105", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Open posture").click()
     chip(page, "Distrust").click()
@@ -190,12 +192,55 @@ def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(pag
     assert capture.marks == ["open_posture", "distrust"]
 
 
+def test_a_draft_typed_before_the_offline_code_arrives_is_kept_and_not_overwritten(
+        browser, live_url):
+    """The offline code loads after the load event: what is typed by then wins over an older
+    draft and is kept on the phone as soon as the code arrives."""
+    context = browser.new_context(viewport=PHONE, base_url=live_url, is_mobile=True,
+                                  has_touch=True, service_workers="block")
+    page = context.new_page()
+    try:
+        sign_in(page, "worker1")
+        page.get_by_role("link", name="Capture K-101", exact=True).click()
+        page.wait_for_selector("#capture-form[data-outbox-ready]")
+        page.get_by_label("Short note").fill("An older draft")
+        assert settled(lambda: len(drafts(page)), 1, page) == 1
+        old = drafts(page)
+
+        held = []
+        context.route("**/static/worker.*.js", lambda route: held.append(route))
+        page.reload()  # returns at the load event, which did not wait for the offline code
+        assert settled(lambda: len(held), 1, page) == 1
+        assert page.evaluate("document.readyState") == "complete"
+        assert page.locator("#capture-form[data-outbox-ready]").count() == 0
+        chip(page, "Open posture").click()
+        page.get_by_label("Short note").fill("Typed before the code came")
+        held[0].continue_()
+        page.wait_for_selector("#capture-form[data-outbox-ready]")
+        assert settled(lambda: drafts(page) != old, True, page)
+        assert page.get_by_label("Short note").input_value() == "Typed before the code came"
+        assert page.locator("[data-draft-notice]").is_hidden()
+
+        context.unroute("**/static/worker.*.js")
+        page.reload()
+        page.get_by_text("Your unsaved entries were restored").wait_for()
+        assert page.get_by_label("Short note").input_value() == "Typed before the code came"
+        assert page.get_by_role("checkbox", name="More open posture").is_checked()
+    finally:
+        context.close()
+
+
+def drafts(page):
+    """The drafts on the phone as stored (encrypted, so only whether they changed shows)."""
+    return [record for name, record in outbox_records(page) if name.startswith("d:")]
+
+
 def test_a_capture_saved_after_the_session_ended_waits_and_is_sent_after_sign_in(
     page, context, live_app
 ):
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-104", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Relaxed").click()
     rating(page, "Bond", 3).click()
@@ -218,7 +263,7 @@ def test_the_capture_screen_passes_axe_accessibility_checks(page):
     result = axe.run(page)
     assert result.violations_count == 0, result.generate_report()
     page.get_by_role("link", name="Capture K-101", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.locator("#practice summary").click()
     result = axe.run(page)
     assert result.violations_count == 0, result.generate_report()

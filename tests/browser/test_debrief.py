@@ -12,7 +12,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Capture
 from tests.support.browser import PHONE, sign_in
-from tests.support.screens import chip, rating
+from tests.support.screens import chip, rating, ready_to_capture
 
 SCREENSHOTS = os.environ.get("COMPANION_SCREENSHOTS")
 CLIENT = "K-102"  # assigned to both workers
@@ -78,7 +78,7 @@ def test_two_workers_debrief_a_new_shared_meeting_end_to_end(phones, live_app):
 
     # worker1 captures the meeting from home, naming worker2 as co-worker.
     first.get_by_role("link", name=f"Capture {CLIENT}", exact=True).click()
-    first.wait_for_selector("#capture-form")
+    ready_to_capture(first)
     first.get_by_label("Start").fill(START)
     first.get_by_label("Minutes").fill("45")
     first.get_by_role("radio", name="worker2", exact=True).check()

@@ -25,7 +25,7 @@ from companion.models import Client, Team, User
 from companion.reports.months import month_key
 from tests.support.browser import PHONE, sign_in_by_session
 from tests.support.records import team_today
-from tests.support.screens import ready_offline
+from tests.support.screens import ready_offline, ready_to_capture
 from tests.support.walk import MUST_REACH, ROLES, walk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ def test_every_page_in_german_has_no_english_and_fits_a_phone(german, live_app, 
     if username == "worker1":  # the loop's htmx answers too: a capture saved, its receipt
         page.goto("/")
         page.locator("a[href$='/capture']").first.click()
-        page.wait_for_selector("#capture-form")
+        ready_to_capture(page)
         page.get_by_role("button", name="Speichern").click()
         page.get_by_text("Erfassung gespeichert.").wait_for()
         text, codes = page.evaluate(VISIBLE_TEXT)
@@ -181,7 +181,7 @@ def test_the_offline_queue_in_german_has_no_english(german, live_app, live_url, 
     page.goto("/")
     ready_offline(page)
     page.locator("a[href^='/clients/'][href$='/capture']").first.click()  # kept for offline
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.locator("#held_on").fill((team_today() - timedelta(days=40)).isoformat())
     german.set_offline(True)
     problems = []

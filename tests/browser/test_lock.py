@@ -19,7 +19,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Client, Meeting
 from tests.support.browser import DEMO_PASSWORD, sign_in
-from tests.support.screens import Taps, captures_with_key, chip, form_key
+from tests.support.screens import Taps, captures_with_key, chip, form_key, ready_to_capture
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
 NOTE = "Quiet at first, warmed up when we planned the next visit."
@@ -70,7 +70,7 @@ def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, l
     assert live_app.config["IDLE_LOCK_MINUTES"] == 15  # the shipped default, not a test value
     sign_in(page, "worker1")
     page.get_by_role("link", name="Capture K-106", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Relaxed, enjoys talking").click()
     chip(page, "Concrete plans").click()
@@ -92,7 +92,7 @@ def test_a_capture_typed_before_the_lock_is_saved_after_the_pin(page, context, l
     tap(page.get_by_label("Your 6-digit PIN"))
     page.keyboard.type(live_app.config["DEMO_PIN"])
     tap(page.get_by_role("button", name="Unlock"))
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     assert page.get_by_text("Your unsaved entries were restored").is_visible()
     assert page.get_by_role("checkbox", name="Relaxed, enjoys talking").is_checked()
     assert page.get_by_label("Short note").input_value() == NOTE
@@ -114,7 +114,7 @@ def test_five_wrong_pins_end_the_session_and_the_capture_waits_for_sign_in(
 ):
     sign_in(page, "worker2")
     page.get_by_role("link", name="Capture K-105", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     key = form_key(page)
     chip(page, "Open posture").click()
     capture_url = page.url

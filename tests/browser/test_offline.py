@@ -23,6 +23,7 @@ from tests.support.screens import (
     outbox_names,
     outbox_records,
     ready_offline,
+    ready_to_capture,
     settled,
 )
 
@@ -43,7 +44,7 @@ def enter(live_app, live_url):
 
 def open_capture(page, code):
     page.get_by_role("link", name=f"Capture {code}", exact=True).click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
 
 
 def waiting(page, count):
@@ -223,7 +224,7 @@ def test_a_refused_item_can_be_fixed_and_sent(enter, page, context, live_app):
     item = page.locator("#outbox .outbox-item", has_text="Some values were refused")
     item.wait_for()
     item.get_by_role("button", name="Fix").click()
-    page.wait_for_selector("#capture-form")
+    ready_to_capture(page)
     page.get_by_text("Your unsaved entries were restored").wait_for()
     assert form_key(page) == key
     assert page.get_by_label("Short note").input_value() == "Values to keep"

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.support.browser import sign_in
-from tests.support.screens import outbox_names, outbox_records, settled
+from tests.support.screens import outbox_names, outbox_records, ready_to_capture, settled
 from tests.support.walk import MUST_REACH, ROLES, _endpoint, walk
 
 CLIENT_CODE = re.compile(r"\b[KN]-\d{3}\b")
@@ -101,7 +101,7 @@ def test_every_page_keeps_to_the_csp_and_leaks_nothing(page, probe, live_app, li
         page.locator("#part-end").click()
         page.wait_for_url("**/card/end")
         page.locator("#capture-link").click()
-        page.wait_for_selector("#capture-form")
+        ready_to_capture(page)
         page.locator("label.chip", has_text="Concrete plans").click()
         page.get_by_label("Short note").fill(NOTE)
         page.get_by_role("button", name="Save").click()
@@ -110,7 +110,7 @@ def test_every_page_keeps_to_the_csp_and_leaks_nothing(page, probe, live_app, li
         page.wait_for_url(re.compile(r"/captures/\d+/edit$"))
         page.goto("/")
         page.get_by_role("link", name="Capture K-106", exact=True).click()
-        page.wait_for_selector("#capture-form")
+        ready_to_capture(page)
         page.get_by_label("Short note").fill(DRAFT)
         assert settled(lambda: len(outbox_names(page, "d:")), 1, page) == 1  # encrypted
         assert DRAFT not in repr(outbox_records(page))

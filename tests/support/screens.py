@@ -104,3 +104,9 @@ def ready_offline(page):
         return !!navigator.serviceWorker.controller && pack.pages.every(p => kept.includes(p));
     }"""
     assert settled(lambda: page.evaluate(read), True, page, tries=150)
+
+
+def ready_to_capture(page):
+    """Wait for the capture form with the offline code set up on it: the code loads after the
+    page (a save before then posts the plain form; see test_capture for a draft typed by then)."""
+    page.wait_for_selector("#capture-form[data-outbox-ready]")
