@@ -4,7 +4,9 @@ Run from the repository root:  .venv/bin/python bench/weight.py
 Seeds the demo into a scratch SQLite database, serves it with gunicorn as bench/load.py does,
 signs worker1 in with Debian's Chromium, then opens the capture screen in a browser profile
 whose cache is empty (the sign-in cookie copied over) and counts every response's encoded
-length (headers and compressed body, as Chromium's network panel reports it).
+length (headers and compressed body, as Chromium's network panel reports it), apart for the
+requests sent until the load event (what the page needs to be usable) and after it (the app's
+script and the offline code, which page.js adds then; the favicon), each beside the 25 KB limit.
 """
 
 import argparse
@@ -119,6 +121,9 @@ def measure(base: str) -> None:
                                     storage_state=state)
         report("capture screen, first load (empty cache)", transfers(fresh, base + capture))
         report("capture screen, repeat visit", transfers(fresh, base + capture))
+        print("\nNot counted: what the service worker fetches itself (sw.js, its two scripts, the "
+              "pack of pages)\nand a page it answers (0.0 KB above: its HTML crossed the wire "
+              "inside the worker).")
         browser.close()
 
 
