@@ -5,10 +5,12 @@ import io
 import threading
 
 import pytest
+from markupsafe import Markup
 from pypdf import PdfReader
 
 from companion import resource_dir
-from companion.reports.pdf import FetchRefused, StaticOnlyFetcher, html_to_pdf
+from companion.reports.charts import swatch
+from companion.reports.pdf import Charts, FetchRefused, StaticOnlyFetcher, html_to_pdf
 
 STATIC = resource_dir("static")
 
@@ -73,3 +75,24 @@ def test_the_fetcher_refuses_anything_but_our_stylesheets(url):
 def test_the_fetcher_serves_the_reports_own_stylesheet():
     response = StaticOnlyFetcher(STATIC).fetch("report-static:report.css")
     assert response.content_type == "text/css" and b"@page" in response.read()
+
+
+def test_the_fetcher_serves_the_charts_of_its_render_and_no_other():
+    charts = Charts()
+    tag = charts.image(swatch())
+    fetcher = StaticOnlyFetcher(STATIC, charts)
+    assert tag == '<img src="report-chart:0" alt="">'
+    assert fetcher.fetch("report-chart:0").read().startswith(b"<svg")
+    for url in ("report-chart:1", "report-chart:-1", "report-chart:../0", "report-chart:"):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    with pytest.raises(FetchRefused):
+        StaticOnlyFetcher(STATIC).fetch("report-chart:0")
+
+
+def test_a_chart_drawn_as_an_image_keeps_its_labels_in_the_pdf():
+    charts = Charts()
+    svg = Markup('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">'
+                 '<text x="2" y="15">42</text></svg>')
+    pdf = html_to_pdf(f"<p>{charts.image(svg)}</p>", STATIC, StaticOnlyFetcher(STATIC, charts))
+    assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().strip() == "42"

@@ -12,7 +12,7 @@ from companion.models import Team
 from companion.reports import charts, funders, queries, trend_charts
 from companion.reports.figures import monthly_figures
 from companion.reports.months import month_key, month_label, parse_month, short_month
-from companion.reports.pdf import html_to_pdf
+from companion.reports.pdf import Charts, StaticOnlyFetcher, html_to_pdf
 from companion.reports.trend import trend_rows
 from companion.reports.wording import dimension_change
 from companion.vocabulary import ATTENDANCE
@@ -23,9 +23,11 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
     data = queries.report_data(team, month, today=local_now().date())
     figures = monthly_figures(data, content.current().vocabulary)
     zone = team_zone()
+    drawn = Charts()
     html = render_template(
         "reports/monthly.html",
         figures=figures,
+        image=drawn.image,
         month_label=month_label(month),
         minutes=format_minutes,
         charts=charts,
@@ -38,7 +40,8 @@ def monthly_report_pdf(team: Team, month: date) -> bytes:
         ratio=ratio,
         generated_at=datetime.now(UTC).astimezone(zone),
     )
-    pdf = html_to_pdf(html, current_app.static_folder)
+    static = current_app.static_folder
+    pdf = html_to_pdf(html, static, StaticOnlyFetcher(static, drawn))
     audit.record("report.generated", f"team:{team.id} month:{month_key(month)}")
     return pdf
 
