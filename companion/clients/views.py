@@ -20,12 +20,23 @@ from companion.vocabulary import PARTS
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
-SECTIONS = "meetings, signs, milestones, ratings, phase, workers"  # each opens on its own URL
+# The body of each section, alone for htmx (see show.html: only the open one is in the page).
+SECTION_BODIES = {"meetings": "clients/_meetings.html", "signs": "clients/_signs.html",
+                  "milestones": "clients/_milestones.html", "ratings": "clients/_ratings.html",
+                  "phase": "clients/_phase.html", "workers": "clients/_lifecycle.html"}
+SECTIONS = ", ".join(SECTION_BODIES)  # each opens on its own URL
+
 
 
 def render_page(client, part: str = "beginning", status: int = 200, **forms_and_errors):
+    return render_template("clients/show.html",
+                           **page_context(client, part, **forms_and_errors)), status
+
+
+def page_context(client, part: str = "beginning", **forms_and_errors) -> dict:
     context = queries.client_page(client, current_user, part)
     context |= {
+        "worker": current_user.role == "worker",
         "phase_form": forms.PhaseForm(formdata=None),
         "milestone_form": forms.MilestoneForm(formdata=None),
         "rating_form": rating_form(context["ratings"], context["today"]),
@@ -33,7 +44,7 @@ def render_page(client, part: str = "beginning", status: int = 200, **forms_and_
                                                   months=str(context["review"].every)),
         "editable_since": utcnow() - EDIT_WINDOW,
     } | lifecycle_context(client, context["assignments"]) | forms_and_errors
-    return render_template("clients/show.html", **context), status
+    return context
 
 
 def lifecycle_context(client, assignments) -> dict:
@@ -90,8 +101,12 @@ def show(client_id: int):
 @bp.get(f"/<int:client_id>/<any({SECTIONS}):section>")
 @access.allow("worker", "lead")
 def section(client_id: int, section: str):
-    """The client page with one section of history or trends open."""
-    return render_page(access.load_client(client_id), open_section=section)
+    """The client page with one section of history or trends open; for htmx, its body alone."""
+    client = access.load_client(client_id)
+    if wants_fragment():
+        return render_fragment(SECTION_BODIES[section], **page_context(client,
+                                                                      open_section=section))
+    return render_page(client, open_section=section)
 
 
 @bp.get("/<int:client_id>/card/<part>")
