@@ -90,21 +90,28 @@ def _field(entry, name):
     return value
 
 
+_TABLE = AuditEntry.__table__
+# Built once: each is only executed, so nothing is constructed again per request.
+_TAIL = select(_TABLE.c.mac).order_by(_TABLE.c.id.desc()).limit(1)
+_INSERT = insert(_TABLE)
+_LOCK = {"postgresql": text(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"),
+         # a write that changes nothing takes SQLite's write lock before the tail is read
+         "sqlite": text("UPDATE audit_log SET id = id WHERE 0")}
+
+
 def append(connection: Connection, entries: list[dict], key: bytes) -> None:
     """Append `entries` to the chain inside the connection's transaction; its commit ends
     the lock. The only function that computes the chain."""
     if not entries:
         return
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHAIN_LOCK})
-    else:  # a write that changes nothing takes SQLite's write lock before the tail is read
-        connection.execute(text("UPDATE audit_log SET id = id WHERE 0"))
-    table = AuditEntry.__table__
-    prev_mac = connection.scalar(select(table.c.mac).order_by(table.c.id.desc()).limit(1)) or ""
+    connection.execute(_LOCK[connection.dialect.name])
+    prev_mac = connection.scalar(_TAIL) or ""
+    rows = []
     for entry in entries:
         mac = entry_mac(key, prev_mac, entry)
-        connection.execute(insert(table).values(**entry, prev_mac=prev_mac, mac=mac))
+        rows.append({**entry, "prev_mac": prev_mac, "mac": mac})
         prev_mac = mac
+    connection.execute(_INSERT, rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from werkzeug.exceptions import Unauthorized
 
 from companion import audit
@@ -72,11 +72,16 @@ def current_row() -> UserSession | None:
     return db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
+# Built once: run before every request, so only its parameters change.
+_STANDING = select(UserSession.user_id, UserSession.ended_at).where(
+    UserSession.token_hash == bindparam("token_hash"))
+
+
 def _ended_elsewhere() -> bool:
     """Its owner (or an admin, or a deactivation) ended this browser's session."""
     if not session.get("sid"):
         return False
-    row = current_row()
+    row = db.session.execute(_STANDING, {"token_hash": _hash(session["sid"])}).first()
     return row is None or row.ended_at is not None or row.user_id != current_user.id
 
 

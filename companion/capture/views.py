@@ -3,8 +3,9 @@
 A plain POST answers with a 303 to the client page; an htmx POST with the "saved" fragment.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
@@ -35,8 +36,15 @@ class Screen:
     co_workers: list[User]
     meeting: Meeting | None = None
     capture: Capture | None = None
-    pending: list[Meeting] = field(default_factory=list)
     packed: bool = False  # the copy the phone keeps for no signal: codes and phases only
+    offer_pending: bool = False  # list this worker's meetings with the client still to capture
+
+    @cached_property
+    def pending(self) -> list[Meeting]:
+        """Looked up only when the form is shown (a save that succeeds never needs it)."""
+        if not self.offer_pending:
+            return []
+        return queries.uncaptured_meetings(current_user, self.client.id, limit=3)
 
     @property
     def aided(self) -> bool:
@@ -80,8 +88,7 @@ def new(client_id: int):
     packing = offline.packing()
     screen = Screen(client=client, action=url_for(".new", client_id=client.id),
                     draft_key=f"{current_user.id}:capture:{client.id}:new", co_workers=co_workers,
-                    pending=[] if packing else queries.uncaptured_meetings(
-                        current_user, client.id, limit=3), packed=packing)
+                    offer_pending=not packing, packed=packing)
     if request.method == "POST":
         return _save(screen)
     partner = queries.default_co_worker(current_user.id, co_workers)
