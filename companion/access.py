@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import selectinload
 
 from companion import audit
@@ -89,6 +89,11 @@ def _to_waiting_page():
     return redirect(url, 303)
 
 
+# A worker's clients: the ones assigned to them (built once; `viewer_id` is the worker).
+ASSIGNED_TO_VIEWER = select(Assignment.client_id).where(
+    Assignment.user_id == bindparam("viewer_id"))
+
+
 def visible_clients(user) -> Select:
     """The clients `user` may see: workers their assigned ones, leads their team's, admins and
     accounts not yet confirmed none."""
@@ -96,8 +101,7 @@ def visible_clients(user) -> Select:
     if not user.is_confirmed:
         return query.where(false())
     if user.role == "worker":
-        assigned = select(Assignment.client_id).where(Assignment.user_id == user.id)
-        return query.where(Client.id.in_(assigned))
+        return query.where(Client.id.in_(ASSIGNED_TO_VIEWER.params(viewer_id=user.id)))
     if user.role == "lead":
         return query.where(Client.team_id == user.team_id)
     return query.where(false())

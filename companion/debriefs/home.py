@@ -3,14 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from companion import access
 from companion.clock import local_now
 from companion.debriefs.pairs import pairs_of
 from companion.extensions import db
-from companion.models import Capture, Client, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
+from companion.models import Capture, Debrief, Meeting, MeetingWorker, Pair, User, utcnow
 
 REMINDER_AFTER = timedelta(hours=24)
 HOME_LOOKBACK_DAYS = 60
@@ -51,36 +51,42 @@ def home_debriefs(user: User) -> HomeDebriefs:
     both in and nothing decided yet: no agreed step, not closed, not both recorded as
     cancelled), so its cost follows the open work, not the history."""
     result = HomeDebriefs(pairs=pairs_of(user))
-    if user.role != "worker":
+    if user.role != "worker" or not user.is_confirmed:
         return result
-    for meeting, partner, mine, theirs, debrief in db.session.execute(_open_shared(user)):
+    since = local_now().date() - timedelta(days=HOME_LOOKBACK_DAYS)
+    for meeting, partner, mine, theirs, debrief in db.session.execute(
+            _OPEN_SHARED, {"viewer_id": user.id, "since": since}):
         _sort_home_item(result, meeting, partner, mine, theirs, debrief)
     result.compare = result.compare[:HOME_COMPARE_LIMIT]
     return result
 
 
-# Built once: aliases cost more to make than the query that uses them.
-_ME, _OTHER = aliased(MeetingWorker, name="me"), aliased(MeetingWorker, name="other")
-_MINE, _THEIRS = aliased(Capture, name="mine"), aliased(Capture, name="theirs")
-_PARTNER = aliased(User, name="partner")
+def _undecided():
+    """A debrief not closed and without an agreed step (or none yet): still to compare."""
+    return and_(Debrief.closed_at.is_(None),
+                or_(Debrief.agreed_next_step.is_(None), Debrief.agreed_next_step == ""))
 
 
-def _open_shared(user: User):
-    me, other, mine, theirs, partner = _ME, _OTHER, _MINE, _THEIRS, _PARTNER
-    visible = access.visible_clients(user).with_only_columns(Client.id)
+def _open_shared():
+    """Built once, with the viewer and the first day as parameters (constructing it cost
+    more than running it)."""
+    me, other = aliased(MeetingWorker, name="me"), aliased(MeetingWorker, name="other")
+    mine, theirs = aliased(Capture, name="mine"), aliased(Capture, name="theirs")
+    partner = aliased(User, name="partner")
+    viewer = bindparam("viewer_id")
     workers = select(func.count()).where(MeetingWorker.meeting_id == Meeting.id)
     return (
         select(Meeting, partner, mine.recorded_at, theirs.recorded_at, Debrief)
         .options(joinedload(Meeting.client))
-        .join(me, and_(me.meeting_id == Meeting.id, me.user_id == user.id))
-        .join(other, and_(other.meeting_id == Meeting.id, other.user_id != user.id))
+        .join(me, and_(me.meeting_id == Meeting.id, me.user_id == viewer))
+        .join(other, and_(other.meeting_id == Meeting.id, other.user_id != viewer))
         .join(partner, partner.id == other.user_id)
-        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.author_id == user.id))
+        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.author_id == viewer))
         .outerjoin(theirs, and_(theirs.meeting_id == Meeting.id,
                                 theirs.author_id == other.user_id))
         .outerjoin(Debrief, Debrief.meeting_id == Meeting.id)
-        .where(Meeting.client_id.in_(visible),
-               Meeting.held_on >= local_now().date() - timedelta(days=HOME_LOOKBACK_DAYS),
+        .where(Meeting.client_id.in_(access.ASSIGNED_TO_VIEWER),
+               Meeting.held_on >= bindparam("since"),
                or_(mine.id.is_not(None), theirs.id.is_not(None)),
                or_(mine.id.is_(None), theirs.id.is_(None),
                    and_(_undecided(), or_(mine.attendance != "cancelled",
@@ -90,10 +96,7 @@ def _open_shared(user: User):
     )
 
 
-def _undecided():
-    """A debrief not closed and without an agreed step (or none yet): still to compare."""
-    return and_(Debrief.closed_at.is_(None),
-                or_(Debrief.agreed_next_step.is_(None), Debrief.agreed_next_step == ""))
+_OPEN_SHARED = _open_shared()
 
 
 def _sort_home_item(result, meeting, partner, mine, theirs, debrief) -> None:
