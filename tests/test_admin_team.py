@@ -3,6 +3,7 @@ team, correct a client's code (the old code kept in the audit log); confirmed an
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
@@ -310,3 +311,14 @@ def test_two_taps_on_unassign_at_the_same_moment_both_go_back_to_the_team_page(a
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "assignment.removed")) == 1
+
+
+@pytest.mark.parametrize("worker", ["99999999999999999999", "12x", ""])
+def test_a_second_tap_naming_an_impossible_worker_goes_back_to_the_team_page(
+        app, client, world, sign_in, worker):
+    """Found by the form fuzzer: an id too large for SQLite's INTEGER was a 500."""
+    sign_in("admin")
+    answer = client.post("/admin/assignments/999999/remove",
+                         data={"client": str(world.clients["shared"]), "worker": worker})
+    assert answer.status_code == 303
+    assert "removed already" in client.get(answer.headers["Location"]).get_data(as_text=True)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String, select
 
+from companion.clients.views import SECTION_BODIES
 from companion.extensions import db
 from companion.models import AuditEntry
 from tests.support import world as world_module
@@ -81,11 +82,20 @@ def discover(app, ids) -> list[Form]:
             if method != "GET" or rule.endpoint == "static":
                 continue
             parser = FormParser()
-            parser.feed(_text(visitor.client.get(_url(rule, ids, 0))))
+            for url in _pages(rule, ids):
+                parser.feed(_text(visitor.client.get(url)))
             for form in parser.forms:
                 if form["fields"] and not form["action"].startswith(SKIP_ACTIONS):
                     found[(role, form["action"])] = Form(role, form["action"], form["fields"])
     return list(found.values())
+
+
+def _pages(rule, ids) -> list[str]:
+    """The rule's page; for the client page's sections, every section (each holds forms)."""
+    url = _url(rule, ids, 0)
+    if "section" not in rule.arguments:
+        return [url]
+    return [f"{url.rsplit('/', 1)[0]}/{section}" for section in SECTION_BODIES]
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Changes an admin makes inside one team: unassign a worker, dissolve or restore a pair,
 rename the team, correct a client's code. Each is audited; each can be undone."""
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,8 +23,8 @@ def unassign(assignment: Assignment, seen_version: int, by: User) -> None:
 
 def unassigned_pair(client_id: str, worker_id: str) -> tuple[Client | None, User | None]:
     """The client and worker an already removed assignment was, from the confirmation form."""
-    if not (client_id or "").isdigit() or not (worker_id or "").isdigit():
-        return None, None
+    if not all(re.fullmatch(r"[0-9]{1,9}", value or "") for value in (client_id, worker_id)):
+        return None, None  # not an id this form sends (a larger one would overflow SQLite)
     return db.session.get(Client, int(client_id)), db.session.get(User, int(worker_id))
 
 

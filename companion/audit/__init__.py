@@ -3,7 +3,8 @@
 `record()` only queues an entry on the database session; the session's commit appends the
 queue with `append()`, the one place the chain is computed. Entries still queued when a request
 ends are committed by `commit_pending` (an after_request hook), so a view that only reads never
-has to remember to commit its audited read. `append()` first serialises the
+has to remember to commit its audited read (on SQLite such entries are written together with
+other readers', see batches.py). `append()` first serialises the
 chain's tail (an advisory lock on PostgreSQL, the write lock on SQLite), so entries written by
 several processes at once still form one chain in id order.
 """
@@ -20,6 +21,7 @@ from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from companion.audit import batches
 from companion.extensions import db
 from companion.models import AuditEntry, utcnow
 
@@ -68,8 +70,19 @@ def commit_pending(response):
         db.session.info.pop(PENDING)
         db.session.rollback()
         db.session.info[PENDING] = entries
+    if batches.only_read(db.session()):  # SQLite: written with the other readers' (batches.py)
+        db.session.info.pop(PENDING)
+        db.session.rollback()
+        engine, key = db.engine, chain_key()
+        batches.group_for(engine).write(entries, lambda batch: _append_alone(engine, batch, key))
+        return response
     db.session.commit()
     return response
+
+
+def _append_alone(engine, entries: list[dict], key: bytes) -> None:
+    with engine.begin() as connection:
+        append(connection, entries, key)
 
 
 def chain_key() -> bytes:
