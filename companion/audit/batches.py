@@ -36,7 +36,7 @@ class GroupCommit:
         self._turn = threading.Condition()
         self._waiting: list[_Ticket] = []
         self._busy = False
-        self.batches = 0  # how many times `flush` ran (tests and the load bench read it)
+        self.batches = 0  # how many times `flush` ran (the tests read it)
 
     @property
     def waiting(self) -> int:
