@@ -64,7 +64,7 @@ def test_the_lead_sees_the_leavers_clients_as_needing_a_worker_until_handed_over
     assert 'class="cards attention-needs_worker"' in attention
     assert "Needs a worker: w3 left the team." in attention and "A-2" in attention
     assert re.search(r"w3</span> <span class=\"muted\">1 client · deactivated", home)
-    page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
+    page = client.get(f"/clients/{world.clients['w3_only']}/workers").get_data(as_text=True)
     version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
     answer = client.post(f"/clients/{world.clients['w3_only']}/hand-over", data={
         "version": version, "from_worker": str(world.users["w3"]),

@@ -159,7 +159,7 @@ def test_every_five_dimension_scale_names_its_two_ends_where_it_is_entered(
     client, sign_in, world
 ):
     sign_in("w1")
-    page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
+    page = client.get(f"/clients/{world.clients['shared']}/ratings").get_data(as_text=True)
     form = page[page.index('id="rate-panel"'):]
     legends = re.findall(r'<fieldset class="segments anchored[^"]*" id="(\w+)" '
                          r'aria-describedby="(\w+)-ends">\s*<legend>[^<]*<small class="hint" '

@@ -23,7 +23,8 @@ def shared(app, world):
 
 
 def _client_page(client, world):
-    return client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
+    """The client page with its timeline open (the notes show there and in "Last note")."""
+    return client.get(f"/clients/{world.clients['shared']}/meetings").get_data(as_text=True)
 
 
 def test_a_worker_reads_their_own_note_on_the_timeline(client, auth, world, shared):

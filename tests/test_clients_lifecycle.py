@@ -12,6 +12,7 @@ from companion.extensions import db
 from companion.models import Assignment, AuditEntry, Capture, Client, Handover, Milestone, User
 from tests.support import records, team_today
 from tests.support.forms import capture_form
+from tests.support.sections import section_page
 
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -19,9 +20,8 @@ KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
 
 def _version(client, world, name="shared"):
-    page = client.get(f"/clients/{world.clients[name]}")
-    assert page.status_code == 200
-    return VERSION.search(page.get_data(as_text=True)).group(1)
+    """The version the hand-over and close forms carry (section "Workers and case")."""
+    return VERSION.search(section_page(client, world.clients[name], "workers")).group(1)
 
 
 
@@ -209,7 +209,7 @@ def test_close_and_reopen_round_trip(app, client, world, sign_in):
     sign_in("lead")
     lead_home = client.get("/").get_data(as_text=True)
     assert 'id="closed-cases"' in lead_home and "Completed" in lead_home
-    page = client.get(f"/clients/{world.clients['shared']}").get_data(as_text=True)
+    page = section_page(client, world.clients["shared"], "workers")
     assert "Case closed on" in page
     reopened = client.post(f"/clients/{world.clients['shared']}/reopen",
                            data={"version": VERSION.search(page).group(1)})

@@ -22,14 +22,17 @@ from companion.models import (
 )
 from companion.templating import month_name
 from tests.support import records, team_today
+from tests.support.sections import everything_shown
 
 GOAL = {"area": "family", "target_month": "2099-01", "agreed": "y"}
 RATING = {"radicalisation": "3", "extremist_activity": "4", "crime": "5",
           "marginalisation": "2", "mental_health": "3"}
 
 
-def page_of(client, world, name="shared") -> str:
-    return html.unescape(client.get(f"/clients/{world.clients[name]}").get_data(as_text=True))
+def page_of(client, world, name="shared", section=None) -> str:
+    """The client page, or with one of its sections open (only the open one is written)."""
+    tail = f"/{section}" if section else ""
+    return html.unescape(client.get(url(world, tail, name)).get_data(as_text=True))
 
 
 def url(world, tail="", name="shared") -> str:
@@ -83,7 +86,7 @@ def test_a_suggestion_shows_with_its_reasons_and_confirm_changes_the_phase(
     decision = fetch(app, select(SuggestionDecision))[0][0]
     assert (decision.decision, decision.suggestion) == ("confirmed", "crisis:crisis")
     assert "phase.changed" in actions(app)
-    assert "Suggested: Hostility or fury" in page_of(client, world)  # in the phase history
+    assert "Suggested: Hostility or fury" in page_of(client, world, section="phase")
 
 
 def test_dismissing_keeps_the_phase_and_hides_the_suggestion_until_a_newer_capture(
@@ -138,7 +141,7 @@ def test_nothing_to_confirm_when_the_rules_say_stay(app, client, auth, world):
 def test_a_lead_sees_the_suggestion_but_no_buttons(app, client, auth, world):
     shared_meeting(app, world, 1, w1=["hostility"])
     auth.sign_in("lead")
-    page = page_of(client, world)
+    page = page_of(client, world, section="phase")  # the phase form would be in that section
     assert "Suggested: open the crisis card" in page
     assert "/suggestion/confirm" not in page and '/phase"' not in page
 
@@ -193,31 +196,32 @@ def test_the_partners_capture_is_hidden_on_timeline_and_grid_until_own_is_saved(
 ):
     meeting_id = shared_meeting(app, world, 1, w2=["family_contact", "hostility"])
     auth.sign_in("w1")
-    page = page_of(client, world)
+    page = page_of(client, world, section="meetings")
     entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="signs-heading"')]
     assert 'data-author="w2"' not in entry and "Contact with family" not in entry
     assert "Not captured by you yet; your partner's capture shows after yours" in entry
-    assert 'id="marker-grid"' not in page
-    assert "Hostility" not in page and "crisis card" not in page
+    assert 'id="marker-grid"' not in page_of(client, world, section="signs")
+    anywhere = everything_shown(client, world.clients["shared"])
+    assert "Hostility" not in anywhere and "crisis card" not in anywhere
     with app.app_context():
         from companion.models import Meeting
 
         records.capture(db.session.get(Meeting, meeting_id), world.users["w1"], ["relaxed"])
         db.session.commit()
-    page = page_of(client, world)
+    page = page_of(client, world, section="meetings")
     entry = page[page.index(f'id="meeting-{meeting_id}"'):page.index('id="signs-heading"')]
     assert 'data-author="w1"' in entry and 'data-author="w2"' in entry
     assert "Contact with family" in entry
-    assert seen_in_grid(page, "Contact with family") == [True]
-    assert seen_in_grid(page, "Relaxed, enjoys talking") == [True]
+    grid = page_of(client, world, section="signs")
+    assert seen_in_grid(grid, "Contact with family") == [True]
+    assert seen_in_grid(grid, "Relaxed, enjoys talking") == [True]
 
 
 def test_a_lead_sees_every_capture_of_the_team(app, client, auth, world):
     shared_meeting(app, world, 1, w2=["family_contact"])
     auth.sign_in("lead")
-    page = page_of(client, world)
-    assert 'data-author="w2"' in page
-    assert seen_in_grid(page, "Contact with family") == [True]
+    assert 'data-author="w2"' in page_of(client, world, section="meetings")
+    assert seen_in_grid(page_of(client, world, section="signs"), "Contact with family") == [True]
 
 
 def seen_in_grid(page: str, label: str) -> list[bool]:
@@ -233,7 +237,7 @@ def test_the_grid_shows_the_last_eight_meetings_held_oldest_first(app, client, a
         shared_meeting(app, world, days_ago, w1=marks)
     shared_meeting(app, world, 0, attendance="no_show", w1=[])
     auth.sign_in("w1")
-    page = page_of(client, world)
+    page = page_of(client, world, section="signs")
     head = re.findall(r'<th scope="col" class="date">(.*?)</th>', page)
     days = [team_today() - timedelta(days=d) for d in range(8, 0, -1)]
     expected = [f'{day.day} <span class="month">{day:%b}</span>' for day in days]
@@ -252,12 +256,12 @@ def test_a_worker_adds_a_milestone_and_marks_it_reached(app, client, auth, world
     assert response.status_code == 303
     milestone = fetch(app, select(Milestone))[0][0]
     assert milestone.title == "Call his sister" and milestone.status == "open"
-    assert "Call his sister" in page_of(client, world)
+    assert "Call his sister" in page_of(client, world, section="milestones")
     response = client.post(url(world, f"/milestones/{milestone.id}"), data={"status": "reached"})
     assert response.status_code == 303
     milestone = fetch(app, select(Milestone))[0][0]
     assert milestone.status == "reached" and milestone.reached_on is not None
-    assert "✓ Reached" in page_of(client, world)
+    assert "✓ Reached" in page_of(client, world, section="milestones")
     assert {"milestone.added", "milestone.updated"} <= set(actions(app))
 
 
@@ -311,7 +315,7 @@ def test_a_worker_rates_the_month_and_editing_in_the_same_month_updates_it(
     with app.test_request_context():
         assert rating.month == f"{local_now():%Y-%m}"
     assert "rating.saved" in actions(app)
-    page = page_of(client, world)
+    page = page_of(client, world, section="ratings")
     assert 'id="ratings-table"' in page and "Participation in crime" in page
 
 
@@ -327,7 +331,7 @@ def test_the_page_shows_the_last_six_months_of_ratings(app, client, auth, world)
             ))
         db.session.commit()
     auth.sign_in("lead")
-    page = page_of(client, world)
+    page = page_of(client, world, section="ratings")
     shown = re.findall(r'<th scope="col">(\w+ \d{4})</th>', page)
     assert shown == [month_name(m) for m in months]
     assert page.count('class="dimension-chart"') == 5
@@ -494,13 +498,12 @@ def test_the_timeline_offers_edit_on_recent_captures_and_open_read_only_on_old_o
         db.session.commit()
         fresh_id, old_id = fresh.id, old.id
     auth.sign_in("w3")
-    page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
+    page = page_of(client, world, "w3_only", section="meetings")
     assert f'href="/captures/{fresh_id}/edit">Edit your capture' in page
     assert f'href="/captures/{old_id}/edit">Open your capture' in page  # read-only (defect 1)
     auth.logout()
     auth.sign_in("lead")
-    page = client.get(f"/clients/{world.clients['w3_only']}").get_data(as_text=True)
-    assert "/edit" not in page
+    assert "/edit" not in page_of(client, world, "w3_only", section="meetings")
 
 
 def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, world):
@@ -511,5 +514,5 @@ def test_the_phase_history_shows_the_day_on_the_teams_clock(app, client, auth, w
             changed_at=datetime(2026, 11, 30, 23, 30), reason="late evening"))
         db.session.commit()
     auth.sign_in("w1")
-    page = page_of(client, world)
+    page = page_of(client, world, section="phase")
     assert "1 Dec 2026: First meetings" in page and "30 Nov 2026: First meetings" not in page

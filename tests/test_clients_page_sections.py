@@ -8,13 +8,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import Client
+from companion.models import AuditEntry, Client, Milestone
 from tests.support import team_today
 from tests.support.records import SECRET_NOTE, add_capture, add_meeting
+from tests.support.sections import SECTIONS, everything_shown, section_body, section_page
 
-SECTIONS = ("meetings", "signs", "milestones", "ratings", "phase", "workers")
+# What only a section's body writes: not in the page while that section is closed.
+BODY_MARKS = {"meetings": 'id="timeline"', "signs": 'id="marker-grid"',
+              "milestones": 'id="milestones-section"', "ratings": 'id="ratings"',
+              "phase": 'id="phase-history"', "workers": 'id="lifecycle"'}
 
 
 def _page(client, url) -> str:
@@ -120,11 +125,111 @@ def test_the_last_note_is_the_newest_readable_one_and_a_lead_sees_none(
     sign_in("w1")
     page = _page(client, f"/clients/{shared}")
     assert "Older note of mine." in page[page.index('id="last-note"'):page.index('id="card"')]
-    assert SECRET_NOTE not in page  # the partner's note stays hidden before one's own capture
+    # the partner's note stays hidden before one's own capture, in every section too
+    assert SECRET_NOTE not in everything_shown(client, shared)
     with app.app_context():
         add_capture(world.meetings["shared"], world.users["w1"])
     page = _page(client, f"/clients/{shared}")
     assert SECRET_NOTE in page[page.index('id="last-note"'):page.index('id="card"')]
     sign_in("lead")
     page = _page(client, f"/clients/{shared}")
-    assert 'id="last-note"' not in page and SECRET_NOTE not in page
+    assert 'id="last-note"' not in page and SECRET_NOTE not in everything_shown(client, shared)
+
+
+# Only the open section is written into the page; a closed one fetches its body or links to it
+
+
+def _history(app, world) -> int:
+    """Something in every section of the shared client: a capture with a note, a milestone."""
+    with app.app_context():
+        add_capture(world.meetings["shared"], world.users["w1"], marks=("relaxed",),
+                    note="Warmer today.")
+        db.session.add(Milestone(client_id=world.clients["shared"], title="Finds a flat"))
+        db.session.commit()
+    return world.clients["shared"]
+
+
+def _open_links(page) -> list[str]:
+    return re.findall(r'<a class="tap" href="([^"]+)">Open this section<', page)
+
+
+def test_the_page_holds_no_closed_sections_body_only_a_link_to_each(app, client, sign_in,
+                                                                     world):
+    shared = _history(app, world)
+    sign_in("w1")
+    for section in SECTIONS:  # each body is there once its section is opened...
+        assert BODY_MARKS[section] in section_body(client, shared, section), section
+    page = _page(client, f"/clients/{shared}")
+    assert [mark for mark in BODY_MARKS.values() if mark in page] == []  # ...not in the page
+    assert "Finds a flat" not in page and 'data-author="w1"' not in page
+    assert _open_links(page) == [f"/clients/{shared}/{s}#section-{s}" for s in SECTIONS]
+    assert re.findall(r'id="section-\w+" hx-get="([^"]+)" hx-trigger="toggle once"', page) == [
+        f"/clients/{shared}/{s}" for s in SECTIONS]
+    opened = _page(client, f"/clients/{shared}/signs")
+    assert [mark for mark in BODY_MARKS.values() if mark in opened] == [BODY_MARKS["signs"]]
+    assert _open_links(opened) == [f"/clients/{shared}/{s}#section-{s}" for s in SECTIONS
+                                   if s != "signs"]
+
+
+def _views(app, shared) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "client.view", AuditEntry.subject == f"client:{shared}"))
+
+
+def test_htmx_gets_a_sections_body_alone_and_the_read_is_audited(app, client, sign_in, world):
+    shared = _history(app, world)
+    sign_in("w1")
+    before = _views(app, shared)
+    response = client.get(f"/clients/{shared}/meetings", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="timeline"' in body and "Warmer today." in body
+    assert 'id="now-heading"' not in body and 'class="client-section"' not in body
+    assert [mark for mark in BODY_MARKS.values() if mark in body] == [BODY_MARKS["meetings"]]
+    assert _views(app, shared) == before + 1
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_worker_not_on_the_client_gets_404_for_a_sections_body_too(app, client, sign_in,
+                                                                     world, section):
+    shared = _history(app, world)
+    sign_in("w3")
+    response = client.get(f"/clients/{shared}/{section}", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert BODY_MARKS[section] not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.action == "access.denied")).all() == [f"client:{shared}"]
+
+
+def test_a_closed_section_costs_the_page_its_whole_body(app, client, sign_in, world):
+    """The guard that closed sections are not rendered: opening one adds its body's size.
+    (Not counted in statements: the page queries for every section, open or not.)"""
+    shared = _history(app, world)
+    sign_in("w1")
+    page = len(client.get(f"/clients/{shared}").get_data(as_text=True))
+    link_and_attributes = 200  # "Open this section" and hx-get swapped for "Link to this section"
+    for section in SECTIONS:
+        grown = len(section_page(client, shared, section)) - page
+        assert grown >= len(section_body(client, shared, section)) - link_and_attributes, section
+
+
+@pytest.mark.parametrize(("who", "tail", "data", "section", "message"), [
+    ("w1", "/phase", {"to_phase": "change_work", "reason": ""}, "phase", "This field is required"),
+    ("w1", "/review-interval", {"months": "13"}, "milestones", "Choose 1 to 12 months."),
+    ("w1", "/ratings", {"crime": "9"}, "ratings", "Choose 1 to 5, or not known."),
+    ("w1", "/close", {"version": "1", "reason": "bored"}, "workers", "Choose why"),
+    ("lead", "/hand-over", {"version": "7", "from_worker": "0", "to_worker": "0"}, "workers",
+     "changed this client"),
+])
+def test_a_refused_form_opens_the_section_that_shows_its_message(
+    client, sign_in, world, who, tail, data, section, message
+):
+    sign_in(who)
+    response = client.post(f"/clients/{world.clients['shared']}{tail}", data=data)
+    assert response.status_code in (400, 409)
+    page = html.unescape(response.get_data(as_text=True))
+    assert _open_sections(page) == [section]
+    opened = page[page.index(f'id="section-{section}" open>'):]
+    assert message in opened[:opened.index('class="section-link"')]

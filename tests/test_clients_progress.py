@@ -64,7 +64,7 @@ def test_a_milestone_keeps_its_area_target_and_who_set_and_reached_it(app, clien
     events = fetch(app, select(MilestoneEvent.status, MilestoneEvent.changed_by_id)
                    .order_by(MilestoneEvent.id))
     assert events == [("open", world.users["w1"]), ("reached", world.users["w1"])]
-    page = html.unescape(client.get(url(world)).get_data(as_text=True))
+    page = html.unescape(client.get(url(world, "/milestones")).get_data(as_text=True))
     assert "✓ Reached" in page and "Family" in page and "January 2099" in page
 
 
@@ -169,7 +169,7 @@ def test_not_known_is_saved_as_missing_and_shown_as_not_known(app, client, auth,
     rating = fetch(app, select(DimensionRating))[0][0]
     assert rating.crime is None and rating.mental_health == 5
     assert rating.month == this_month(app)
-    page = html.unescape(client.get(url(world)).get_data(as_text=True))
+    page = html.unescape(client.get(url(world, "/ratings")).get_data(as_text=True))
     table = page[page.index('id="ratings-table"'):page.index("</table>", page.index(
         'id="ratings-table"'))]
     crime_row = re.search(r"Participation in crime</th>(.*?)</tr>", table).group(1)
@@ -229,7 +229,7 @@ def test_every_scale_point_has_an_anchor_with_its_source_shown_on_the_form(
     for scale in scales.values():
         assert sorted(scale.anchors) == [1, 2, 3, 4, 5] and "Bjørgo" in scale.source
     auth.login("w1")
-    page = html.unescape(client.get(url(world)).get_data(as_text=True))
+    page = html.unescape(client.get(url(world, "/ratings")).get_data(as_text=True))
     assert scales["marginalisation"].anchors[1] in page
     assert scales["marginalisation"].anchors[5] in page
     assert page.count("Not known") >= 5 and "less concern is better" in page

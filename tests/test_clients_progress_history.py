@@ -42,8 +42,10 @@ def fetch(app, query):
         return db.session.execute(query).all()
 
 
-def page_of(client, world, name="shared") -> str:
-    return html.unescape(client.get(url(world, name=name)).get_data(as_text=True))
+def page_of(client, world, name="shared", section=None) -> str:
+    """The client page, or with one of its sections open (only the open one is written)."""
+    tail = f"/{section}" if section else ""
+    return html.unescape(client.get(url(world, tail, name=name)).get_data(as_text=True))
 
 
 # Ratings: a later edit is a new record, the old one unchanged
@@ -64,7 +66,7 @@ def test_each_save_within_the_month_is_kept_and_the_page_shows_every_version(
     assert edits[1].crime == 2 and edits[1].rated_by_id == world.users["w1"]
     [(current,)] = fetch(app, select(DimensionRating))
     assert current.crime == 2 and {e.rating_id for e in edits} == {current.id}
-    page = page_of(client, world)
+    page = page_of(client, world, section="ratings")
     saves = page[page.index('id="rating-edits"'):page.index("</details>", page.index(
         'id="rating-edits"'))]
     assert "2 saves" in saves and saves.count("<tr") == 3  # head + two saves
@@ -109,7 +111,7 @@ def test_a_dropped_milestone_is_opened_again_and_every_change_keeps_its_date_and
     milestone_id = fetch(app, select(Milestone.id))[0][0]
     change = url(world, f"/milestones/{milestone_id}")
     assert client.post(change, data={"status": "dropped"}).status_code == 303
-    page = page_of(client, world)
+    page = page_of(client, world, section="milestones")
     assert 'aria-label="Open again: Call his sister"' in page
     sign_in("w2")
     assert client.post(change, data={"status": "open"}).status_code == 303
@@ -122,7 +124,7 @@ def test_a_dropped_milestone_is_opened_again_and_every_change_keeps_its_date_and
                                                 ("reached", w2), ("open", w2)]
     assert {on for *_, on in events} == {team_today()}
     assert fetch(app, select(Milestone.status, Milestone.reached_on)) == [("open", None)]
-    history = page_of(client, world)
+    history = page_of(client, world, section="milestones")
     history = history[history.index('class="milestone-history"'):]
     history = re.sub(r"<[^>]+>", "", history[:history.index("</ol>")])
     assert history.count("opened again (w2)") == 2 and "dropped (w1)" in history
@@ -233,8 +235,8 @@ def test_the_german_page_words_the_history_and_the_interval(app, client, sign_in
     sign_in("w1")
     client.post(url(world, "/ratings"), data=RATING)
     client.post(url(world, "/ratings"), data=RATING | {"crime": "2"})
-    page = page_of(client, world)
-    assert "2 Speicherungen" in page and "alle 3 Monate" in page
+    assert "2 Speicherungen" in page_of(client, world, section="ratings")
+    assert "alle 3 Monate" in page_of(client, world, section="milestones")
     response = client.post(url(world, "/review-interval"), data={"months": "13"})
     assert "Wählen Sie 1 bis 12 Monate." in response.get_data(as_text=True)
 

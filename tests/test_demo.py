@@ -122,7 +122,7 @@ def test_the_demo_shows_notes_a_live_warning_and_a_debrief_with_two_proposals(
             select(Capture).where(Capture.meeting_id == waiting.meeting_id))]
     client.post("/login", data={"username": "worker1", "password": "demo password 1"})
     for code in ("K-101", "K-102", "K-103", "K-106"):
-        page = client.get(f"/clients/{ids[code]}").get_data(as_text=True)
+        page = client.get(f"/clients/{ids[code]}/meetings").get_data(as_text=True)
         brief = page[page.index('id="now-heading"'):page.index('id="card"')]
         assert 'id="last-note"' in brief, code
         timeline = page[page.index('id="timeline"'):page.index('id="section-signs"')]

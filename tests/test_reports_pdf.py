@@ -295,7 +295,7 @@ def test_the_client_page_and_the_pdf_name_the_five_dimensions_alike(demo_app, de
         rated = db.session.scalar(select(DimensionRating.client_id).join(Client).where(
             Client.team_id == demo_app.config["DEMO_TEAM_ID"],
             DimensionRating.month == month_key(MONTH)).limit(1))
-    page = _lead_client(demo_app).get(f"/clients/{rated}").get_data(as_text=True)
+    page = _lead_client(demo_app).get(f"/clients/{rated}/ratings").get_data(as_text=True)
     for label in DIMENSIONS.values():
         assert str(label) in page and str(label) in pdf, label
 
