@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.models import AuditEntry, Client, Milestone
+from companion.models import AuditEntry, Client, Milestone, User
 from tests.support import team_today
 from tests.support.records import SECRET_NOTE, add_capture, add_meeting
 from tests.support.sections import SECTIONS, everything_shown, section_body, section_page
@@ -233,3 +233,14 @@ def test_a_refused_form_opens_the_section_that_shows_its_message(
     assert _open_sections(page) == [section]
     opened = page[page.index(f'id="section-{section}" open>'):]
     assert message in opened[:opened.index('class="section-link"')]
+
+
+def test_a_german_reader_gets_the_link_to_each_closed_section_in_german(app, client, sign_in,
+                                                                         world):
+    with app.app_context():
+        db.session.get(User, world.users["w1"]).language = "de"
+        db.session.commit()
+    sign_in("w1")
+    page = _page(client, f"/clients/{world.clients['shared']}")
+    assert page.count(">Diesen Abschnitt öffnen<") == len(SECTIONS)
+    assert "Open this section" not in page

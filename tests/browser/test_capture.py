@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.support import team_today
 from tests.support.browser import DEMO_PASSWORD, PHONE, sign_in
@@ -166,7 +167,7 @@ def test_a_saved_capture_shows_on_the_client_page(page, live_app):
     [capture] = captures_with_key(live_app, key)
     page.wait_for_url(f"**/clients/{capture.meeting.client_id}")
     page.locator("#section-meetings > summary").tap()  # the history sits behind a section
-    assert f"{team_today():%-d %b}" in page.locator("#timeline").inner_text()
+    expect(page.locator("#timeline")).to_contain_text(f"{team_today():%-d %b}")  # once fetched
 
 
 def test_an_unsent_capture_is_restored_after_a_reload_and_cleared_once_saved(page, live_app):

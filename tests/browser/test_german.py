@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)\w|\{\w+\}|<[^>]+>")
 ID = re.compile(r"[a-z]+(_[a-z]+)*")
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
-AXE_PAGES = {"home.index", "clients.show", "clients.card", "capture.new", "debriefs.pair",
-             "debriefs.show", "reports.index", "account.index", "admin.index", "audit.team"}
+AXE_PAGES = {"home.index", "clients.show", "clients.section", "clients.card", "capture.new",
+             "debriefs.pair", "debriefs.show", "reports.index", "account.index", "admin.index",
+             "audit.team"}
 # Shown as they are in every language: names, sources and codes.
 NAMES = {"alliance", "companion", "durnescu", "bjørgo", "newman", "entre", "healthy",
          "identity", "intervention", "ran", "exit", "europe", "gov", "utc", "csv", "pdf"}

@@ -4,6 +4,7 @@ on first opening it, worker1's open page is refused with a clear message; axe-co
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.support.browser import PHONE, sign_in_by_session
 
@@ -32,14 +33,19 @@ def test_lead_hands_a_client_over_and_the_new_worker_sees_the_summary(browser, l
 
     lead_context, lead = _phone(browser, live_app, live_url, "lead1")
     lead.goto(client_url)
-    lead.locator("#section-workers > summary").tap()
+    lead.locator("#section-workers > summary").tap()  # its body is fetched when it opens
+    expect(lead.locator("#hand-over")).to_be_visible()
     lead.locator("#hand-over summary").tap()
     lead.get_by_label("Hands over").select_option(label="worker1")
     lead.get_by_label("Takes over").select_option(label="worker2")
     _axe_clean(lead)
     lead.get_by_role("button", name="Save the hand-over").tap()
     lead.wait_for_selector("text=Hand-over saved")
-    assert lead.locator("#workers").inner_text().count("worker1") == 0
+    lead.locator("#section-workers > summary").tap()
+    workers = lead.locator("#workers")
+    expect(workers).to_be_visible()
+    expect(workers).to_contain_text("worker2")
+    expect(workers).not_to_contain_text("worker1")
     _axe_clean(lead)
 
     old.get_by_role("link", name="Middle", exact=True).click()  # the open page's fragment

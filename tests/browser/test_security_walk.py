@@ -12,6 +12,7 @@ must reach are checked by endpoint.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import sign_in
 from tests.support.screens import outbox_names, outbox_records, ready_to_capture, settled
@@ -95,9 +96,11 @@ def test_every_page_keeps_to_the_csp_and_leaks_nothing(page, probe, live_app, li
         pass  # the probe listens on every page
 
     page.goto("/")
-    if username == "worker1":  # the htmx parts: card tabs, a saved capture, an unsent draft
+    if username == "worker1":  # the htmx parts: a section, card tabs, a saved capture, a draft
         _client_link(page, "K-101").click()
         page.wait_for_url(re.compile(r"/clients/\d+$"))
+        page.locator("#section-meetings > summary").click()  # its body fetched as it opens
+        expect(page.locator("#timeline")).to_be_visible()
         page.locator("#part-end").click()
         page.wait_for_url("**/card/end")
         page.locator("#capture-link").click()

@@ -7,12 +7,13 @@ from werkzeug.exceptions import HTTPException
 
 from tests.support.access_table import EXPECTED, WHO
 
-MUST_REACH = {
-    "worker1": {"home.index", "clients.show", "clients.card", "capture.new", "capture.edit",
-                "capture.meeting", "debriefs.show", "debriefs.pairs", "debriefs.pair",
-                "account.index", "account.password", "account.pin"},
-    "lead1": {"home.index", "clients.show", "clients.card", "debriefs.show", "debriefs.pair",
-              "reports.index", "reports.monthly", "account.index", "audit.team"},
+MUST_REACH = {  # clients.section: a history section's own URL (its "Open this section" link)
+    "worker1": {"home.index", "clients.show", "clients.section", "clients.card", "capture.new",
+                "capture.edit", "capture.meeting", "debriefs.show", "debriefs.pairs",
+                "debriefs.pair", "account.index", "account.password", "account.pin"},
+    "lead1": {"home.index", "clients.show", "clients.section", "clients.card", "debriefs.show",
+              "debriefs.pair", "reports.index", "reports.monthly", "account.index",
+              "audit.team"},
     "admin1": {"home.index", "admin.index", "account.index", "audit.accounts"},
 }
 # Files, not pages: opened as a document, Chromium's own viewer styles them inline.
