@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
+from companion.capture import queries
 from companion.extensions import db
 from companion.models import Capture
 from companion.reports.data import CaptureRow, MeetingRow
@@ -43,6 +44,21 @@ def test_a_second_meeting_on_the_same_date_is_warned_before_saving(app, client, 
     assert 'value="14:00"' in text  # what was typed stays
     saved = _post(client, world, starts_at="14:00", another_meeting="1")
     assert saved.status_code == 303 and _captures(app) == 2
+
+
+def test_a_double_taps_twin_saved_a_moment_before_is_not_an_earlier_meeting(
+        app, client, sign_in, world):
+    """Found by bench/load.py: the twin of a double tap could land between the key check and
+    the same-day check, and the second tap was answered 409 "you captured this meeting"."""
+    sign_in("w1")
+    assert _post(client, world).status_code == 303
+    with app.app_context():
+        stored = db.session.scalar(select(Capture))
+        found = queries.own_captures_on(world.users["w1"], world.clients["shared"], DAY)
+        twin = queries.own_captures_on(world.users["w1"], world.clients["shared"], DAY,
+                                       except_key=stored.idempotency_key)
+        assert [c.id for c in found] == [stored.id]
+        assert twin == []
 
 
 def test_the_same_meeting_saved_again_from_a_fresh_form_is_refused_even_if_confirmed(

@@ -91,12 +91,14 @@ def capture_of(meeting_id: int, author_id: int) -> Capture | None:
     )
 
 
-def own_captures_on(author_id: int, client_id: int, held_on) -> list[Capture]:
-    """The author's captures of meetings with the client on that date, earliest first."""
+def own_captures_on(author_id: int, client_id: int, held_on,
+                    except_key: str = "") -> list[Capture]:
+    """The author's captures of meetings with the client on that date, earliest first, other
+    than the one stored under `except_key` (a double tap's twin, saved a moment before)."""
     return list(db.session.scalars(
         select(Capture).options(joinedload(Capture.meeting).joinedload(Meeting.client))
         .join(Meeting, Meeting.id == Capture.meeting_id)
         .where(Capture.author_id == author_id, Meeting.client_id == client_id,
-               Meeting.held_on == held_on)
+               Meeting.held_on == held_on, Capture.idempotency_key != except_key)
         .order_by(Meeting.starts_at, Meeting.id)
     ))

@@ -181,7 +181,8 @@ def _earlier_same_day(screen: Screen, data) -> dict | None:
     the same meeting, and only opening it is offered)."""
     if screen.meeting is not None or queries.capture_for_key(data.idempotency_key):
         return None
-    found = queries.own_captures_on(current_user.id, screen.client.id, data.held_on)
+    found = queries.own_captures_on(current_user.id, screen.client.id, data.held_on,
+                                    except_key=data.idempotency_key)  # its twin may have landed
     same_time = [c for c in found if c.meeting.starts_at == data.starts_at]
     if not found or (request.form.get("another_meeting") == "1" and not same_time):
         return None
