@@ -6,6 +6,8 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 # One worker process per core, four threads each (see README, "Running at team scale").
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# One test process more than cores: a third of the suite's time is waiting (fsync, browsers).
+TEST_WORKERS ?= $(shell echo $$(( $(WORKERS) + 1 )))
 GUNICORN := $(BIN)/gunicorn -w $(WORKERS) --threads 4 --no-control-socket wsgi:app
 
 .PHONY: run test install install-dev lint clean
@@ -31,7 +33,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)
 	$(BIN)/bandit -q -r companion -c pyproject.toml
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check companion tests wsgi.py $(wildcard bench)

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)\w|\{\w+\}|<[^>]+>")
 ID = re.compile(r"[a-z]+(_[a-z]+)*")
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
+# A receipt's reference is four random base32 characters ("Ref. 3TIE"), not words to translate.
+RECEIPT_REF = re.compile(r"Ref\. [A-Z2-7]{4}\b")
 AXE_PAGES = {"home.index", "clients.show", "clients.section", "clients.card", "capture.new",
              "debriefs.pair", "debriefs.show", "reports.index", "account.index", "admin.index",
              "audit.team"}
@@ -114,7 +116,7 @@ def _english_left(text, english, typed) -> list[str]:
     """Each English word left, with the words around it."""
     for stored in typed:
         text = text.replace(stored, " ")
-    text = " ".join(PLACEHOLDER.sub(" ", text).split())
+    text = " ".join(RECEIPT_REF.sub(" ", PLACEHOLDER.sub(" ", text)).split())
     return sorted({f"{m[0]} ({text[max(0, m.start() - 30):m.end() + 30]})"
                    for m in WORD.finditer(text) if m[0].lower() in english})
 
