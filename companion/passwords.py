@@ -7,9 +7,18 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
-_hasher = PasswordHasher()  # argon2-cffi defaults: argon2id, RFC 9106 low-memory profile
+PRODUCTION = PasswordHasher()  # argon2-cffi defaults: argon2id, RFC 9106 low-memory profile
+_hasher = PRODUCTION
 # Verified against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash with `hasher` from now on (and time unknown names against it). Only the test
+    suite calls it, for argon2id at its lowest cost: a third of a second per check on a
+    shared CI host otherwise goes to key stretching instead of behaviour."""
+    global _hasher, _DUMMY_HASH  # noqa: PLW0603
+    _hasher, _DUMMY_HASH = hasher, hasher.hash("not-a-real-password")
 # Hashes an older version of the app (or an import) may have left: checked, then upgraded.
 _WERKZEUG_PREFIXES = ("pbkdf2:", "scrypt:")
 

@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from sqlalchemy import select, text
 
-from companion import create_app
+from companion import create_app, passwords
 from companion.extensions import db
 from companion.models import User
 from tests.support import world as world_module
@@ -46,6 +46,15 @@ def database_url(engine_name, tmp_path, request):
     if engine_name == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     return request.getfixturevalue("postgres_schema")
+
+
+@pytest.fixture
+def production_hashing():
+    """The app's real argon2id parameters for this test (the suite hashes cheaply)."""
+    cheap = passwords._hasher
+    passwords.use_hasher(passwords.PRODUCTION)
+    yield
+    passwords.use_hasher(cheap)
 
 
 @pytest.fixture

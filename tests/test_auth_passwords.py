@@ -13,7 +13,7 @@ from companion.passwords import hash_secret, password_problem
 from tests.support.world import PASSWORD, PASSWORD_HASH, PIN
 
 
-def test_hashes_are_argon2id_with_at_least_the_owasp_parameters():
+def test_hashes_are_argon2id_with_at_least_the_owasp_parameters(production_hashing):
     encoded = hash_secret("a secret phrase")
     assert encoded.startswith("$argon2id$")
     params = dict(part.split("=") for part in encoded.split("$")[3].split(","))
@@ -65,7 +65,7 @@ def test_an_old_werkzeug_hash_is_upgraded_to_argon2id_at_sign_in(app, auth, worl
     assert _stored_hash(app, "w1").startswith("$argon2id$")
 
 
-def test_a_weaker_argon2_hash_is_upgraded_at_sign_in(app, auth, world):
+def test_a_weaker_argon2_hash_is_upgraded_at_sign_in(app, auth, world, production_hashing):
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     _set_hash(app, "w1", weak)
     assert auth.login("w1").status_code == 303

@@ -4,7 +4,14 @@ team's today (tests use the team clock, as the app does, never the machine's dat
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from argon2 import PasswordHasher
+
+from companion import passwords
 from companion.clock import local_now
+
+# Argon2id at its lowest cost for the suite (before any test hash is made); the tests of the
+# production parameters use the `production_hashing` fixture.
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 TEAM_ZONE = ZoneInfo("Europe/Amsterdam")  # the tests' COMPANION_TIMEZONE (the default)
 
